@@ -1,0 +1,171 @@
+"""The course's lessons: their catalogue, the ``Lesson`` context each lesson's code opens
+with, and the terminal runner behind ``python -m gankit.lesson N``.
+
+A lesson's single source is ``lessons/NN_name.py`` (a jupytext "percent" script whose
+markdown cells carry ``lang="zh"`` or ``lang="en"``). ``tools/build_notebooks.py`` turns
+it into ``notebooks/zh/NN_name.ipynb`` and ``notebooks/en/NN_name.ipynb``; the runner
+executes the very same code cells in a terminal.
+"""
+
+import datetime
+import json
+import os
+import pathlib
+import sys
+import time
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+LESSON_DIR = REPO / "lessons"
+
+#: number -> (Chinese title, English title)
+CATALOGUE = {
+    0: ("课程导览与预备知识", "Course tour and prerequisites"),
+    1: ("GAN 原理与第一个 GAN", "The original GAN"),
+    2: ("DCGAN：深度卷积生成对抗网络", "DCGAN: deep convolutional GANs"),
+    3: ("条件生成对抗网络 CGAN", "Conditional GAN (CGAN)"),
+    4: ("辅助分类器 GAN：ACGAN", "ACGAN: auxiliary classifier GAN"),
+    5: ("InfoGAN：可解释的隐编码", "InfoGAN: interpretable latent codes"),
+    6: ("WGAN 与 WGAN-GP", "WGAN and WGAN-GP"),
+    7: ("Pix2Pix：成对图像翻译", "Pix2Pix: paired image-to-image translation"),
+    8: ("CycleGAN：非成对图像翻译", "CycleGAN: unpaired image-to-image translation"),
+    9: ("超分辨率：SRCNN → SRGAN → ESRGAN", "Super-resolution: SRCNN → SRGAN → ESRGAN"),
+    10: ("训练技巧、评估与前沿", "Training tricks, evaluation and the frontier"),
+}
+
+
+def lesson_source(number):
+    """``lessons/NN_*.py`` of lesson ``number``, or ``None`` if it is not written yet."""
+    matches = sorted(LESSON_DIR.glob(f"{number:02d}_*.py"))
+    return matches[0] if matches else None
+
+
+def available():
+    return [n for n in CATALOGUE if lesson_source(n) is not None]
+
+
+def _flag(name):
+    return os.environ.get(name, "") not in ("", "0", "false", "False", "no")
+
+
+def runs_root():
+    return pathlib.Path(os.environ.get("GANKIT_RUNS", REPO / "runs")).expanduser()
+
+
+def new_run_dir(number, root=None):
+    """A fresh folder ``<root>/lessonNN-YYYYmmdd-HHMMSS[-k]``; never reuses an existing one."""
+    root = pathlib.Path(root or runs_root())
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for k in range(1000):
+        path = root / (f"lesson{number:02d}-{stamp}" + (f"-{k}" if k else ""))
+        try:
+            path.mkdir()  # atomic: fails if another run took the name
+            return path
+        except FileExistsError:
+            continue
+    raise RuntimeError(f"could not create a fresh run folder under {root}")
+
+
+def in_notebook():
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython else None
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+class Lesson:
+    """What a lesson's code needs from its surroundings, the same in Jupyter and the terminal.
+
+    * ``quick`` — ``GANKIT_QUICK=1`` (or ``--quick``): fewer steps and less data, same code.
+    * ``lang`` — ``"zh"`` or ``"en"`` for labels in figures (``GANKIT_LANG``, else the
+      notebook's folder name, else English).
+    * ``out`` — this run's own new folder (under ``runs/``) for every picture it saves.
+    * ``pick(full, quick)``, ``epochs(full, quick)`` — settings per mode.
+    * ``show(fig, name)`` / ``save_grid(images, name)`` — save to ``out`` and, in Jupyter,
+      display inline.
+    * ``record(**values)`` — numbers for the closing summary (``summary.json``).
+    """
+
+    current = None
+
+    def __init__(self, number, lang=None):
+        self.number = number
+        self.quick = _flag("GANKIT_QUICK")
+        cwd_lang = pathlib.Path.cwd().name if pathlib.Path.cwd().name in ("zh", "en") else None
+        self.lang = lang or os.environ.get("GANKIT_LANG") or cwd_lang or "en"
+        run_dir = os.environ.get("GANKIT_RUN_DIR")
+        self.out = pathlib.Path(run_dir) if run_dir else new_run_dir(number)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.results = {}
+        self.files = []
+        self.started = time.time()
+        Lesson.current = self
+        if not in_notebook():
+            import matplotlib
+            matplotlib.use("Agg")
+        mode = "quick" if self.quick else "full"
+        print(f"[gankit] lesson {number} · {mode} mode · outputs in {self.out}")
+
+    # -- settings -------------------------------------------------------------------------
+    def pick(self, full, quick):
+        return quick if self.quick else full
+
+    def epochs(self, full, quick=1):
+        """Epochs to train: ``GANKIT_EPOCHS`` (``--epochs``) if given, else by mode."""
+        override = os.environ.get("GANKIT_EPOCHS")
+        return int(override) if override else self.pick(full, quick)
+
+    def t(self, zh, en):
+        """The text in this lesson's language (for figure titles and printed messages)."""
+        return zh if self.lang == "zh" else en
+
+    # -- outputs --------------------------------------------------------------------------
+    def path(self, name):
+        path = self.out / name
+        self.files.append(path)
+        return path
+
+    def show(self, fig, name):
+        """Save a matplotlib figure as ``out/name.png``; display it in Jupyter; close it."""
+        import matplotlib.pyplot as plt
+
+        path = self.path(f"{name}.png")
+        fig.savefig(path, dpi=100, bbox_inches="tight")
+        if in_notebook():
+            from IPython.display import display
+            display(fig)
+        plt.close(fig)
+        return path
+
+    def save_grid(self, images, name, nrow=None, scale=2):
+        """Save a batch of images in [-1, 1] as one PNG grid; display it in Jupyter."""
+        from gankit import viz
+
+        path = viz.save_grid(images, self.path(f"{name}.png"), nrow=nrow, scale=scale)
+        if in_notebook():
+            from IPython.display import Image, display
+            display(Image(filename=str(path)))
+        return path
+
+    def record(self, **values):
+        self.results.update({k: (float(v) if hasattr(v, "__float__") and not isinstance(v, (str, bool)) else v)
+                             for k, v in values.items()})
+
+    def record_history(self, name, history):
+        """Keep the final value of every loss in a Keras ``History`` under ``name``."""
+        for key, values in getattr(history, "history", history).items():
+            if values:
+                self.record(**{f"{name}.{key}": float(values[-1])})
+
+    def summary(self):
+        """Write ``summary.json`` and return it: time, mode, recorded numbers, files."""
+        data = {
+            "lesson": self.number,
+            "title": CATALOGUE[self.number][1],
+            "mode": "quick" if self.quick else "full",
+            "seconds": round(time.time() - self.started, 1),
+            "results": self.results,
+            "files": sorted({str(p.relative_to(self.out)) for p in self.out.rglob("*") if p.is_file()}),
+        }
+        with open(self.out / "summary.json", "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2, ensure_ascii=False)
+        return data

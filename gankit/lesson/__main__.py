@@ -1,0 +1,3 @@
+from gankit.lesson.runner import main
+
+raise SystemExit(main())

@@ -1,0 +1,156 @@
+"""``python -m gankit.lesson [N] [--quick] [--lang zh|en] [--epochs E] [--out DIR]``.
+
+Without N it lists the lessons. With N it executes the code cells of ``lessons/NN_*.py``
+in order (the same cells the notebooks hold), prints the lesson's section headings in the
+chosen language as it goes, and ends with a summary: time taken, final losses and
+metrics, and where the pictures are. Bad input gets one paragraph and exit code 2.
+"""
+
+import argparse
+import os
+import sys
+import time
+import traceback
+
+from gankit import lesson as course
+
+
+class UsageError(Exception):
+    pass
+
+
+def read_cells(source, lang=None):
+    """The cells of a lesson source as ``(kind, text)``, keeping markdown cells whose
+    ``lang`` metadata is ``lang`` (or that carry none) and every code cell."""
+    import jupytext
+
+    notebook = jupytext.read(source, fmt="py:percent")
+    cells = []
+    for cell in notebook.cells:
+        cell_lang = cell.metadata.get("lang")
+        if cell.cell_type == "markdown" and lang and cell_lang not in (None, lang):
+            continue
+        cells.append((cell.cell_type, cell.source))
+    return cells
+
+
+def lesson_list(lang="zh"):
+    rows = []
+    for n, (zh, en) in course.CATALOGUE.items():
+        mark = " " if course.lesson_source(n) else "·"
+        rows.append(f" {mark}{n:>3}  {zh} / {en}" + ("" if course.lesson_source(n) else "   (coming / 即将推出)"))
+    return "\n".join(rows)
+
+
+def _valid():
+    return ", ".join(str(n) for n in course.available())
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def parse(argv):
+    parser = _Parser(prog="python -m gankit.lesson", add_help=True,
+                     description="Run a lesson of the gankit GAN course from the terminal.")
+    parser.add_argument("lesson", nargs="?", help="lesson number (omit to list the lessons)")
+    parser.add_argument("--quick", action="store_true", help="quick mode: seconds to a minute on a CPU")
+    parser.add_argument("--lang", default=None, help="zh or en: headings and figure labels")
+    parser.add_argument("--epochs", type=int, default=None, help="override the lesson's number of epochs")
+    parser.add_argument("--out", default=None, help="folder in which a new run folder is made (default runs/)")
+    args = parser.parse_args(argv)
+    if args.lang is not None and args.lang not in ("zh", "en"):
+        raise UsageError(f"--lang must be 'zh' or 'en', not {args.lang!r}")
+    if args.epochs is not None and args.epochs < 1:
+        raise UsageError(f"--epochs must be a positive whole number, not {args.epochs}")
+    if args.lesson is not None:
+        try:
+            args.lesson = int(args.lesson)
+        except ValueError:
+            raise UsageError(f"the lesson must be a number, not {args.lesson!r}") from None
+        if args.lesson not in course.CATALOGUE:
+            raise UsageError(f"there is no lesson {args.lesson}")
+        if course.lesson_source(args.lesson) is None:
+            raise UsageError(f"lesson {args.lesson} ({course.CATALOGUE[args.lesson][1]}) is not written yet")
+    return args
+
+
+def run(number, quick=False, lang=None, epochs=None, out=None):
+    """Execute lesson ``number``'s code cells; return its summary dict."""
+    lang = lang or os.environ.get("GANKIT_LANG") or "zh"
+    run_dir = course.new_run_dir(number, out)
+    os.environ["GANKIT_RUN_DIR"] = str(run_dir)
+    os.environ["GANKIT_LANG"] = lang
+    if quick:
+        os.environ["GANKIT_QUICK"] = "1"
+    if epochs:
+        os.environ["GANKIT_EPOCHS"] = str(epochs)
+    import matplotlib
+    matplotlib.use("Agg")
+
+    source = course.lesson_source(number)
+    title = course.CATALOGUE[number][0 if lang == "zh" else 1]
+    print(f"=== {('第 %d 课' % number) if lang == 'zh' else 'Lesson %d' % number} · {title} ===", flush=True)
+    namespace = {"__name__": "__lesson__", "__file__": str(source)}
+    for i, (kind, text) in enumerate(read_cells(source, lang)):
+        if kind == "markdown":
+            for line in text.splitlines():
+                if line.startswith("#"):
+                    print(f"\n--- {line.lstrip('#').strip()}", flush=True)
+                    break
+            continue
+        code = compile(text, f"{source.name} [cell {i}]", "exec")
+        exec(code, namespace)
+    lesson = course.Lesson.current
+    return lesson.summary() if lesson else {"lesson": number, "results": {}, "files": []}
+
+
+def print_summary(summary, run_dir, lang):
+    zh = lang == "zh"
+    print("\n" + "=" * 60)
+    print(("完成：第 {lesson} 课（{mode} 模式），用时 {seconds:.0f} 秒" if zh else
+           "Done: lesson {lesson} ({mode} mode) in {seconds:.0f} s").format(**summary))
+    if summary["results"]:
+        print("结果：" if zh else "Results:")
+        for key, value in summary["results"].items():
+            print(f"  {key:<32} {value:.4g}" if isinstance(value, float) else f"  {key:<32} {value}")
+    print(("输出文件（{n} 个）在：" if zh else "{n} files in: ").format(n=len(summary["files"])) + str(run_dir))
+    for name in summary["files"][:12]:
+        print(f"  {name}")
+    if len(summary["files"]) > 12:
+        print("  …")
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = parse(argv)
+    except UsageError as err:
+        print(f"gankit.lesson: {err}. Usage: python -m gankit.lesson N [--quick] [--lang zh|en] "
+              f"[--epochs E] [--out DIR], where N is one of the lessons written so far: {_valid()}. "
+              "Run 'python -m gankit.lesson' with no arguments to list all lessons with their titles.",
+              file=sys.stderr)
+        return 2
+    if args.lesson is None:
+        print("gankit 课程 / course — python -m gankit.lesson N [--quick] [--lang zh|en]\n")
+        print(lesson_list())
+        return 0
+
+    from gankit.data import DatasetError
+
+    started = time.time()
+    try:
+        summary = run(args.lesson, quick=args.quick, lang=args.lang, epochs=args.epochs, out=args.out)
+    except DatasetError as err:
+        print(f"\ngankit.lesson: lesson {args.lesson} needs data it could not find. {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"\ngankit.lesson: interrupted after {time.time() - started:.0f} s; files so far are in "
+              f"{os.environ.get('GANKIT_RUN_DIR')}.", file=sys.stderr)
+        return 130
+    except Exception:  # a real bug: show where, then fail
+        traceback.print_exc()
+        return 1
+    print_summary(summary, os.environ["GANKIT_RUN_DIR"], os.environ.get("GANKIT_LANG", "zh"))
+    return 0

@@ -1,0 +1,129 @@
+"""The shared adversarial ``keras.Model``: everything every GAN in gankit has in common.
+
+A concrete model (``GAN``, ``DCGAN`` ...) adds only what its paper adds: its networks, its
+default optimizers and its ``train_step``. This base holds
+
+* two optimizers, one per network (``compile(g_optimizer=..., d_optimizer=...)``): each
+  ``apply_gradients`` touches only its own network's weights, which replaces Keras 2's
+  ``d.trainable = False`` combined-model recipe;
+* loss trackers (``keras.metrics.Mean``), one per name in ``loss_names``; ``train_step``
+  returns exactly those names, so ``fit``'s progress bar and ``History`` show them;
+* seeded sampling (``latent``, ``generate``) and serialization (``get_config`` /
+  ``from_config``, registered) so ``model.save("x.keras")`` and ``keras.models.load_model``
+  round-trip.
+"""
+
+import numpy as np
+import keras
+import tensorflow as tf
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class AdversarialModel(keras.Model):
+    """Base class: a generator ``G: z -> x`` and a discriminator ``D: x -> logit``."""
+
+    #: names of the ``keras.metrics.Mean`` trackers; ``train_step`` returns these keys.
+    loss_names = ("d_loss", "g_loss")
+
+    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim or generator.inputs[0].shape[-1])
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.loss_names}
+        self.built = True  # both networks are functional models, built at construction
+
+    # -- training machinery -------------------------------------------------------------
+    def default_optimizers(self):
+        """(g_optimizer, d_optimizer) used when ``compile`` is given none. Subclasses cite their paper."""
+        return (keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5))
+
+    def compile(self, g_optimizer=None, d_optimizer=None, **kwargs):
+        kwargs.setdefault("optimizer", None)
+        super().compile(**kwargs)
+        default_g, default_d = self.default_optimizers()
+        self.g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer is not None else default_g
+        self.d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer is not None else default_d
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def record(self, **values):
+        """Update the trackers with this step's values and return their running means."""
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    @staticmethod
+    def real_images(data):
+        """``fit`` passes ``x`` or ``(x, y)`` / ``(x, y, w)``; unconditional GANs use ``x`` only."""
+        return data[0] if isinstance(data, (tuple, list)) else data
+
+    def sample_latent(self, n):
+        """z ~ N(0, I) of shape (n, latent_dim), drawn from the model's own seed generator."""
+        return keras.random.normal((n, self.latent_dim), seed=self.seed_generator)
+
+    def apply(self, optimizer, tape, loss, network):
+        """One gradient step of ``loss`` on ``network``'s trainable weights only."""
+        weights = network.trainable_weights
+        grads = tape.gradient(loss, weights)
+        optimizer.apply_gradients(zip(grads, weights))
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    # -- sampling (not in the hot path: plain numpy in and out) ----------------------------
+    def latent(self, n, seed=None):
+        """``n`` latent vectors as float32 numpy; the same ``seed`` always gives the same z."""
+        rng = np.random.default_rng(seed)
+        return rng.standard_normal((n, self.latent_dim)).astype("float32")
+
+    def generate(self, n=None, seed=None, z=None, batch_size=256, training=False):
+        """Generate ``n`` images (float32 numpy in [-1, 1]) from ``latent(n, seed)`` or from ``z``.
+
+        ``training=False`` uses batch norm's moving averages (see ``nets.dcgan_generator``
+        for why gankit's momentum makes that safe early in training).
+        """
+        if z is None:
+            if n is None:
+                raise ValueError("generate() needs n (how many images) or z (latent vectors).")
+            z = self.latent(n, seed)
+        z = np.asarray(z, dtype="float32")
+        out = [np.asarray(self.generator(z[i:i + batch_size], training=training))
+               for i in range(0, len(z), batch_size)]
+        return np.concatenate(out).astype("float32")
+
+    def score(self, images, batch_size=256):
+        """D(x) = sigmoid(logit) for a batch of images (numpy), e.g. to rank samples."""
+        images = np.asarray(images, dtype="float32")
+        logits = [np.asarray(self.discriminator(images[i:i + batch_size], training=False))
+                  for i in range(0, len(images), batch_size)]
+        return 1.0 / (1.0 + np.exp(-np.concatenate(logits)[:, 0]))
+
+    # -- serialization --------------------------------------------------------------------
+    def get_config(self):
+        return {
+            "name": self.name,
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "latent_dim": self.latent_dim,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+    def get_compile_config(self):
+        # Optimizers are recreated from the model's defaults on load (their state travels
+        # with checkpoints, not with the .keras file): nothing else to store.
+        return {}
+
+    def compile_from_config(self, config):
+        self.compile()

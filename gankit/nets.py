@@ -1,0 +1,136 @@
+"""Network builders shared by the models (functional ``keras.Model``s).
+
+Convention: every discriminator ends in ``Dense(1)`` / a 1-channel conv with *no*
+activation and returns logits; the losses in :mod:`gankit.losses` apply the sigmoid.
+Every generator ends in ``tanh`` and returns images in [-1, 1].
+"""
+
+import math
+
+import keras
+from keras import layers
+
+
+def dcgan_init():
+    """Weights drawn from N(0, 0.02), as the DCGAN paper (Radford et al. 2016, §4) prescribes."""
+    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+
+
+# --- the 2014 MLP GAN (the MLP of seed 001) -----------------------------------------------
+
+def mlp_generator(latent_dim=64, image_shape=(28, 28, 1), hidden=(256,), slope=0.01, name="generator"):
+    """z -> Dense(256) -> LeakyReLU(0.01) -> Dense(prod(shape)) -> tanh -> reshape."""
+    z = keras.Input((latent_dim,), name="z")
+    h = z
+    for units in hidden:
+        h = layers.Dense(units)(h)
+        h = layers.LeakyReLU(slope)(h)
+    h = layers.Dense(math.prod(image_shape), activation="tanh")(h)
+    x = layers.Reshape(image_shape)(h)
+    return keras.Model(z, x, name=name)
+
+
+def mlp_discriminator(image_shape=(28, 28, 1), hidden=(128,), slope=0.01, name="discriminator"):
+    """x -> flatten -> Dense(128) -> LeakyReLU(0.01) -> Dense(1) (a logit)."""
+    x = keras.Input(image_shape, name="image")
+    h = layers.Flatten()(x)
+    for units in hidden:
+        h = layers.Dense(units)(h)
+        h = layers.LeakyReLU(slope)(h)
+    logit = layers.Dense(1, name="logit")(h)
+    return keras.Model(x, logit, name=name)
+
+
+# --- DCGAN (Radford et al. 2016) -------------------------------------------------------
+
+def _num_doublings(size):
+    """How many x2 up-samplings reach ``size`` from a base of 4..7 pixels (28 -> 2, 32 -> 3, 64 -> 4)."""
+    n = 0
+    while size % 2 == 0 and size // 2 >= 4:
+        size //= 2
+        n += 1
+    if n == 0:
+        raise ValueError(f"DCGAN needs an image side that halves to 4-7 pixels (e.g. 28, 32, 64); got {size}.")
+    return n, size
+
+
+def dcgan_generator(latent_dim=100, image_shape=(28, 28, 1), filters=64, bn_momentum=0.9, name="generator"):
+    """z -> project & reshape to (s0, s0, filters*2^(n-1)) -> n fractional-strided convs -> tanh.
+
+    DCGAN guidelines (§3): no pooling, transposed convs to up-sample, batch norm on every
+    layer but the output, ReLU inside, tanh at the output, no hidden fully connected layer
+    (the first Dense is the paper's "project and reshape", a matrix multiply of z).
+
+    ``bn_momentum=0.9`` (Keras' default is 0.99) makes the moving averages that sampling
+    with ``training=False`` uses follow the weights within ~10 steps instead of ~100, so
+    samples early in training are not spoilt by stale statistics.
+    """
+    n, s0 = _num_doublings(image_shape[0])
+    ch = filters * 2 ** (n - 1)
+    init = dcgan_init()
+    z = keras.Input((latent_dim,), name="z")
+    h = layers.Dense(s0 * s0 * ch, use_bias=False, kernel_initializer=init)(z)
+    h = layers.Reshape((s0, s0, ch))(h)
+    h = layers.BatchNormalization(momentum=bn_momentum)(h)
+    h = layers.ReLU()(h)
+    for i in range(n - 1):
+        ch //= 2
+        h = layers.Conv2DTranspose(ch, 4, strides=2, padding="same", use_bias=False, kernel_initializer=init)(h)
+        h = layers.BatchNormalization(momentum=bn_momentum)(h)
+        h = layers.ReLU()(h)
+    x = layers.Conv2DTranspose(image_shape[-1], 4, strides=2, padding="same", activation="tanh",
+                               kernel_initializer=init, name="image")(h)
+    return keras.Model(z, x, name=name)
+
+
+def dcgan_discriminator(image_shape=(28, 28, 1), filters=64, bn_momentum=0.9, slope=0.2, name="discriminator"):
+    """x -> n strided convs (LeakyReLU 0.2, batch norm except on the first) -> Dense(1) logit.
+
+    Strided convolutions replace pooling (DCGAN §3); the final layer flattens the last
+    feature map into a single logit, as in the paper.
+    """
+    n, _ = _num_doublings(image_shape[0])
+    init = dcgan_init()
+    x = keras.Input(image_shape, name="image")
+    h = x
+    ch = filters
+    for i in range(n):
+        h = layers.Conv2D(ch, 4, strides=2, padding="same", use_bias=i == 0, kernel_initializer=init)(h)
+        if i > 0:  # no batch norm on D's input layer (DCGAN §3)
+            h = layers.BatchNormalization(momentum=bn_momentum)(h)
+        h = layers.LeakyReLU(slope)(h)
+        ch *= 2
+    h = layers.Flatten()(h)
+    logit = layers.Dense(1, kernel_initializer=init, name="logit")(h)
+    return keras.Model(x, logit, name=name)
+
+
+# --- the Keras-2 network of seed 004, rebuilt in Keras 3 for comparison ------------------
+
+def keras2_generator(latent_dim=100, name="keras2_generator"):
+    """Seed 004's generator: Dense(1024) tanh -> Dense(7*7*128) BN tanh -> UpSampling2D + 5x5
+    convs, tanh everywhere. Kept as the 'before' picture of lesson 2."""
+    z = keras.Input((latent_dim,))
+    h = layers.Dense(1024, activation="tanh")(z)
+    h = layers.Dense(128 * 7 * 7)(h)
+    h = layers.BatchNormalization()(h)
+    h = layers.Activation("tanh")(h)
+    h = layers.Reshape((7, 7, 128))(h)
+    h = layers.UpSampling2D()(h)
+    h = layers.Conv2D(64, 5, padding="same", activation="tanh")(h)
+    h = layers.UpSampling2D()(h)
+    x = layers.Conv2D(1, 5, padding="same", activation="tanh")(h)
+    return keras.Model(z, x, name=name)
+
+
+def keras2_discriminator(name="keras2_discriminator"):
+    """Seed 004's discriminator: 5x5 convs with tanh and max-pooling, Dense(1024), one logit."""
+    x = keras.Input((28, 28, 1))
+    h = layers.Conv2D(64, 5, padding="same", activation="tanh")(x)
+    h = layers.MaxPooling2D()(h)
+    h = layers.Conv2D(128, 5, activation="tanh")(h)
+    h = layers.MaxPooling2D()(h)
+    h = layers.Flatten()(h)
+    h = layers.Dense(1024, activation="tanh")(h)
+    logit = layers.Dense(1)(h)
+    return keras.Model(x, logit, name=name)
