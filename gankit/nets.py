@@ -18,14 +18,19 @@ def dcgan_init():
 
 # --- the 2014 MLP GAN (the MLP of seed 001) -----------------------------------------------
 
-def mlp_generator(latent_dim=64, image_shape=(28, 28, 1), hidden=(256,), slope=0.01, name="generator"):
-    """z -> Dense(256) -> LeakyReLU(0.01) -> Dense(prod(shape)) -> tanh -> reshape."""
+def mlp_generator(latent_dim=64, image_shape=(28, 28, 1), hidden=(256,), slope=0.01, output_activation="tanh",
+                  name="generator"):
+    """z -> Dense(256) -> LeakyReLU(0.01) -> Dense(prod(shape)) -> tanh -> reshape.
+
+    For the 1-D/2-D toys of lessons 1 and 6 pass ``image_shape=(2,)`` and
+    ``output_activation=None``: points are not confined to [-1, 1].
+    """
     z = keras.Input((latent_dim,), name="z")
     h = z
     for units in hidden:
         h = layers.Dense(units)(h)
         h = layers.LeakyReLU(slope)(h)
-    h = layers.Dense(math.prod(image_shape), activation="tanh")(h)
+    h = layers.Dense(math.prod(image_shape), activation=output_activation)(h)
     x = layers.Reshape(image_shape)(h)
     return keras.Model(z, x, name=name)
 
