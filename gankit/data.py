@@ -26,6 +26,7 @@ import os
 import pathlib
 import tempfile
 import urllib.request
+import zlib
 
 import numpy as np
 import tensorflow as tf
@@ -33,6 +34,8 @@ import tensorflow as tf
 REPO = pathlib.Path(__file__).resolve().parent.parent
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"}
 KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+#: where Debian/Ubuntu dataset packages (e.g. ``dataset-fashion-mnist``) install their files
+DEBIAN_DATASETS = pathlib.Path("/usr/share/datasets")
 
 
 class DatasetError(ValueError):
@@ -103,16 +106,21 @@ def read_idx(path):
     """
     path = pathlib.Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as f:
-        raw = f.read()
+    try:
+        with opener(path, "rb") as f:
+            raw = f.read()
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:  # a cut-off or damaged .gz
+        raise DatasetError(f"{path} is a damaged gzip file ({err}).") from None
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
         raise DatasetError(f"{path} is not an IDX file of unsigned bytes (bad magic number).")
     ndim = raw[3]
-    dims = np.frombuffer(raw, dtype=">u4", count=ndim, offset=4).astype(int)
+    if len(raw) < 4 + 4 * ndim:
+        raise DatasetError(f"{path} is truncated: its header ends after {len(raw)} bytes.")
+    dims = tuple(int(d) for d in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
     if data.size != int(np.prod(dims)):
-        raise DatasetError(f"{path} is truncated: header says {tuple(dims)}, found {data.size} values.")
-    return data.reshape(tuple(dims))
+        raise DatasetError(f"{path} is truncated: header says {dims}, found {data.size} values.")
+    return data.reshape(dims)
 
 
 def _idx_files(folder, split):
@@ -174,7 +182,7 @@ def _idx_candidates(name, split):
         folder = keras_cache() / spec["keras_dir"]
         yield folder, lambda: _read_idx_pair(folder, split)
     for folder in spec["folders"]:
-        path = pathlib.Path("/usr/share/datasets") / folder
+        path = DEBIAN_DATASETS / folder
         yield path, lambda f=path: _read_idx_pair(f, split)
 
 

@@ -50,12 +50,13 @@ def mlp_discriminator(image_shape=(28, 28, 1), hidden=(128,), slope=0.01, name="
 
 def _num_doublings(size):
     """How many x2 up-samplings reach ``size`` from a base of 4..7 pixels (28 -> 2, 32 -> 3, 64 -> 4)."""
-    n = 0
+    side, n = size, 0
     while size % 2 == 0 and size // 2 >= 4:
         size //= 2
         n += 1
-    if n == 0:
-        raise ValueError(f"DCGAN needs an image side that halves to 4-7 pixels (e.g. 28, 32, 64); got {size}.")
+    if n == 0 or size > 7:
+        raise ValueError(f"DCGAN needs an image side that halves to 4-7 pixels (e.g. 28, 32, 64); got {side}, "
+                         f"which stops halving at {size}. Resize the images (data.load(..., image_size=32)).")
     return n, size
 
 

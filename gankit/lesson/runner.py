@@ -7,6 +7,7 @@ metrics, and where the pictures are. Bad input gets one paragraph and exit code 
 """
 
 import argparse
+import linecache
 import os
 import sys
 import time
@@ -100,7 +101,11 @@ def run(number, quick=False, lang=None, epochs=None, out=None):
                     print(f"\n--- {line.lstrip('#').strip()}", flush=True)
                     break
             continue
-        code = compile(text, f"{source.name} [cell {i}]", "exec")
+        filename = f"{source.name} [cell {i}]"
+        # register the cell's text as IPython does, so inspect.getsource works on its functions
+        # (tf.function's AutoGraph needs it; without it, it warns and runs them unconverted)
+        linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+        code = compile(text, filename, "exec")
         exec(code, namespace)
     lesson = course.Lesson.current
     return lesson.summary() if lesson else {"lesson": number, "results": {}, "files": []}

@@ -75,6 +75,34 @@ class AdversarialModel(keras.Model):
     def call(self, z, training=False):
         return self.generator(z, training=training)
 
+    def expected_image_shape(self):
+        """Per-example shape ``fit`` expects of ``x``: the generator's output shape. A model
+        whose training inputs are not generator-shaped overrides this to return ``None``."""
+        return tuple(self.generator.outputs[0].shape[1:])
+
+    def fit(self, x=None, *args, **kwargs):
+        """``keras.Model.fit``, after checking that the images fit the model (a clear error
+        instead of a shape mismatch deep inside ``train_step``)."""
+        expected = self.expected_image_shape()
+        if isinstance(x, tf.data.Dataset):
+            spec = x.element_spec
+            spec = spec[0] if isinstance(spec, (tuple, list)) else spec
+            got = tuple(spec.shape[1:]) if getattr(spec, "shape", None) is not None and spec.shape.rank else None
+            kwargs.setdefault("shuffle", False)  # a Dataset shuffles itself (gankit.data.load does)
+        elif isinstance(x, np.ndarray):
+            got = x.shape[1:]
+        else:
+            got = None
+        if expected is not None and got is not None and (
+                len(got) != len(expected) or any(g is not None and e is not None and g != e
+                                                 for g, e in zip(got, expected))):
+            raise ValueError(
+                f"The training images have shape {tuple(got)} per example, but this {type(self).__name__} "
+                f"generates images of shape {tuple(expected)}. Either build the model for your data "
+                f"({type(self).__name__}(image_shape={tuple(got)}, ...)) or load the data at the model's "
+                f"size (gankit.data.load(..., image_size={expected[0]}, channels={expected[-1]})).")
+        return super().fit(x, *args, **kwargs)
+
     # -- sampling (not in the hot path: plain numpy in and out) ----------------------------
     def latent(self, n, seed=None):
         """``n`` latent vectors as float32 numpy; the same ``seed`` always gives the same z."""
@@ -121,9 +149,21 @@ class AdversarialModel(keras.Model):
         return cls(**config)
 
     def get_compile_config(self):
-        # Optimizers are recreated from the model's defaults on load (their state travels
-        # with checkpoints, not with the .keras file): nothing else to store.
-        return {}
+        # Both optimizers' settings; Keras stores their state (moments, step count) in the
+        # .keras file too, so a loaded model can go on training where it stopped.
+        if not getattr(self, "compiled", False) or not hasattr(self, "g_optimizer"):
+            return {}
+        return {"g_optimizer": keras.optimizers.serialize(self.g_optimizer),
+                "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
+                "built": bool(getattr(self.g_optimizer, "built", False))}
 
     def compile_from_config(self, config):
-        self.compile()
+        get = lambda key: keras.optimizers.deserialize(config[key]) if config.get(key) else None  # noqa: E731
+        self.compile(g_optimizer=get("g_optimizer"), d_optimizer=get("d_optimizer"))
+        if config.get("built"):  # give the saved optimizer state variables to load into
+            self.build_optimizers()
+
+    def build_optimizers(self):
+        """Create both optimizers' variables for the weights ``apply`` updates."""
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)

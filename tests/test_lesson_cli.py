@@ -1,0 +1,142 @@
+"""``python -m gankit.lesson``: the listing, one-paragraph usage errors (exit 2), fresh run
+folders, and a real quick run of lesson 0."""
+
+import json
+import os
+import pathlib
+import re
+import subprocess
+import sys
+
+import pytest
+
+from gankit import lesson as course
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def run_cli(*args, timeout=60, env=None):
+    full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "gankit.lesson", *args], cwd=REPO, env=full_env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=timeout)
+
+
+def test_catalogue_has_eleven_bilingual_lessons():
+    assert sorted(course.CATALOGUE) == list(range(11))
+    for zh, en in course.CATALOGUE.values():
+        assert CJK.search(zh), zh
+        assert en and not CJK.search(en), en
+
+
+def test_no_arguments_lists_every_lesson_in_both_languages():
+    result = run_cli()
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "" or "Traceback" not in result.stderr
+    lines = result.stdout.splitlines()
+    for number, (zh, en) in course.CATALOGUE.items():
+        row = [line for line in lines if re.match(rf"\s*[ ·]?\s*{number}\s", line)]
+        assert len(row) == 1, f"lesson {number} is listed {len(row)} times"
+        assert zh in row[0] and en in row[0]
+        written = course.lesson_source(number) is not None
+        assert ("coming" in row[0]) != written
+
+
+def test_help_exits_zero():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    assert "--quick" in result.stdout and "--lang" in result.stdout
+
+
+def _unwritten():
+    missing = [n for n in course.CATALOGUE if course.lesson_source(n) is None]
+    return missing[-1] if missing else None
+
+
+BAD_ARGUMENTS = [
+    pytest.param(["99"], "99", id="unknown-lesson"),
+    pytest.param(["-1"], None, id="negative"),
+    pytest.param(["two"], "two", id="not-a-number"),
+    pytest.param(["0", "--bogus"], "--bogus", id="unknown-flag"),
+    pytest.param(["0", "--lang", "fr"], "fr", id="lang-fr"),
+    pytest.param(["0", "--epochs", "0"], "--epochs", id="epochs-0"),
+    pytest.param(["0", "--epochs", "many"], "many", id="epochs-not-a-number"),
+    pytest.param(["0", "1"], None, id="two-lessons"),
+]
+
+
+def _check_usage_error(result, mentions):
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    err = result.stderr.strip()
+    assert err.startswith("gankit.lesson:")
+    assert "Traceback" not in err and result.stdout.strip() == ""
+    assert "\n\n" not in err, "one paragraph"
+    assert len(err.splitlines()) <= 3
+    assert "python -m gankit.lesson" in err
+    if mentions:
+        assert mentions in err
+    if course.available():  # the valid lessons are listed
+        assert ", ".join(str(n) for n in course.available()) in err
+
+
+@pytest.mark.parametrize("args, mentions", BAD_ARGUMENTS)
+def test_bad_input_gets_one_paragraph_and_exit_2(args, mentions):
+    _check_usage_error(run_cli(*args), mentions)
+
+
+def test_a_lesson_not_written_yet_is_a_usage_error():
+    number = _unwritten()
+    if number is None:
+        pytest.skip("every lesson is written: no unwritten lesson to ask for")
+    result = run_cli(str(number), "--quick")
+    _check_usage_error(result, "not written yet")
+    assert course.CATALOGUE[number][1] in result.stderr
+
+
+def test_new_run_dir_never_reuses_a_folder(tmp_path):
+    first = course.new_run_dir(3, root=tmp_path)
+    second = course.new_run_dir(3, root=tmp_path)        # within the same second: same time stamp
+    third = course.new_run_dir(3, root=tmp_path)
+    assert len({first, second, third}) == 3
+    for path in (first, second, third):
+        assert path.is_dir() and path.parent == tmp_path and path.name.startswith("lesson03-")
+        assert list(path.iterdir()) == []                # brand new, empty
+
+
+def test_run_dir_defaults_to_gankit_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("GANKIT_RUNS", str(tmp_path / "runs"))
+    path = course.new_run_dir(7)
+    assert path.parent == tmp_path / "runs" and path.name.startswith("lesson07-")
+
+
+def test_lesson_context_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("GANKIT_RUN_DIR", str(tmp_path / "run"))
+    monkeypatch.setenv("GANKIT_QUICK", "1")
+    monkeypatch.delenv("GANKIT_EPOCHS", raising=False)
+    L = course.Lesson(1, lang="zh")
+    assert L.out == tmp_path / "run" and L.out.is_dir()
+    assert L.quick and L.pick(full=100, quick=2) == 2 and L.epochs(50, 1) == 1
+    assert L.t(zh="生成器", en="generator") == "生成器"
+    monkeypatch.setenv("GANKIT_EPOCHS", "4")
+    assert L.epochs(50, 1) == 4
+    monkeypatch.setenv("GANKIT_QUICK", "0")
+    assert not course.Lesson(1, lang="en").quick
+    L.record(loss=1.5, name="x")
+    summary = L.summary()
+    assert summary["results"] == {"loss": 1.5, "name": "x"}
+    assert json.loads((L.out / "summary.json").read_text(encoding="utf-8"))["lesson"] == 1
+
+
+@pytest.mark.skipif(course.lesson_source(0) is None, reason="lessons/00_*.py is not written yet")
+def test_lesson_0_runs_in_quick_mode(tmp_path):
+    result = run_cli("0", "--quick", "--lang", "en", "--out", str(tmp_path), timeout=300,
+                     env={"GANKIT_QUICK": "1"})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    runs = [p for p in tmp_path.iterdir() if p.is_dir()]
+    assert len(runs) == 1 and runs[0].name.startswith("lesson00-")
+    summary = json.loads((runs[0] / "summary.json").read_text(encoding="utf-8"))
+    assert summary["lesson"] == 0 and summary["mode"] == "quick"
+    pngs = list(runs[0].rglob("*.png"))
+    assert pngs, "lesson 0 saved no picture"
+    assert {p.name for p in pngs} <= set(summary["files"])
+    assert str(runs[0]) in result.stdout          # the closing summary says where the files are

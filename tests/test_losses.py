@@ -1,0 +1,141 @@
+"""gankit.losses against the formulas, computed by hand with numpy on fixed logits."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gankit import losses
+
+REAL = np.array([2.0, -0.5, 0.3, 1.7], dtype=np.float32)
+FAKE = np.array([-1.2, 0.4, -3.0, 0.9, 0.0], dtype=np.float32)  # a different batch size on purpose
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x.astype(np.float64)))
+
+
+def value(t):
+    return float(np.asarray(t))
+
+
+# --- each loss equals its formula ---------------------------------------------------------
+
+def test_minimax_d_loss_is_minus_v():
+    # -V = -E[log D(x)] - E[log(1 - D(G(z)))]
+    expected = -np.mean(np.log(sigmoid(REAL))) - np.mean(np.log(1 - sigmoid(FAKE)))
+    assert value(losses.minimax_d_loss(REAL, FAKE)) == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("smooth", [0.9, 0.75])
+def test_minimax_d_loss_one_sided_label_smoothing(smooth):
+    # real term: cross-entropy against the target `smooth` instead of 1; fake term unchanged
+    d_real, d_fake = sigmoid(REAL), sigmoid(FAKE)
+    expected = (-np.mean(smooth * np.log(d_real) + (1 - smooth) * np.log(1 - d_real))
+                - np.mean(np.log(1 - d_fake)))
+    got = value(losses.minimax_d_loss(REAL, FAKE, real_label=smooth))
+    assert got == pytest.approx(expected, rel=1e-5)
+    assert got != pytest.approx(value(losses.minimax_d_loss(REAL, FAKE)), rel=1e-3)
+
+
+def test_saturating_g_loss():
+    # E[log(1 - D(G(z)))], which G minimises
+    expected = np.mean(np.log(1 - sigmoid(FAKE)))
+    assert value(losses.minimax_g_loss(FAKE)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_non_saturating_g_loss():
+    # -E[log D(G(z))]
+    expected = -np.mean(np.log(sigmoid(FAKE)))
+    assert value(losses.nonsaturating_g_loss(FAKE)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_least_squares_losses():
+    # LSGAN with a=0, b=c=1 on raw outputs (no sigmoid)
+    d_expected = 0.5 * np.mean((REAL - 1.0) ** 2) + 0.5 * np.mean(FAKE ** 2)
+    g_expected = 0.5 * np.mean((FAKE - 1.0) ** 2)
+    assert value(losses.least_squares_d_loss(REAL, FAKE)) == pytest.approx(d_expected, rel=1e-5)
+    assert value(losses.least_squares_g_loss(FAKE)) == pytest.approx(g_expected, rel=1e-5)
+    smoothed = 0.5 * np.mean((REAL - 0.9) ** 2) + 0.5 * np.mean(FAKE ** 2)
+    assert value(losses.least_squares_d_loss(REAL, FAKE, real_label=0.9)) == pytest.approx(smoothed, rel=1e-5)
+
+
+def test_wasserstein_losses():
+    # critic: E[D(G(z))] - E[D(x)]; generator: -E[D(G(z))]
+    assert value(losses.wasserstein_d_loss(REAL, FAKE)) == pytest.approx(FAKE.mean() - REAL.mean(), rel=1e-5)
+    assert value(losses.wasserstein_g_loss(FAKE)) == pytest.approx(-FAKE.mean(), rel=1e-5)
+    # real_label is accepted for a uniform signature and has no effect
+    assert value(losses.wasserstein_d_loss(REAL, FAKE, real_label=0.9)) == pytest.approx(FAKE.mean() - REAL.mean())
+
+
+def test_losses_accept_column_logits_and_return_scalars():
+    # discriminators return (batch, 1): the losses must reduce to a scalar all the same
+    for d_loss, g_loss in losses.ADVERSARIAL_LOSSES.values():
+        d = d_loss(REAL[:, None], FAKE[:, None])
+        g = g_loss(FAKE[:, None])
+        assert d.shape == () and g.shape == ()
+        assert value(d) == pytest.approx(value(d_loss(REAL, FAKE)), rel=1e-6)
+
+
+# --- numerical stability -------------------------------------------------------------------
+
+def test_large_logits_are_finite_and_right():
+    big = np.array([100.0, -100.0], dtype=np.float32)
+    for d_loss, g_loss in losses.ADVERSARIAL_LOSSES.values():
+        for real, fake in [(big, big), (big, -big), (-big, big)]:
+            assert np.isfinite(value(d_loss(real, fake)))
+            assert np.isfinite(value(g_loss(fake)))
+    # a perfect discriminator: D(x) = 1, D(G(z)) = 0 -> -V = 0
+    assert value(losses.minimax_d_loss(np.float32([100.0]), np.float32([-100.0]))) == pytest.approx(0.0, abs=1e-6)
+    # a hopeless one: -log sigmoid(-100) = 100 (a naive log(sigmoid) would give inf)
+    assert value(losses.nonsaturating_g_loss(np.float32([-100.0]))) == pytest.approx(100.0, rel=1e-5)
+    assert value(losses.minimax_g_loss(np.float32([100.0]))) == pytest.approx(-100.0, rel=1e-5)
+    assert value(losses.minimax_d_loss(np.float32([-100.0]), np.float32([100.0]))) == pytest.approx(200.0, rel=1e-5)
+
+
+def test_large_logits_have_finite_gradients():
+    logits = tf.Variable([100.0, -100.0, 0.0])
+    for d_loss, g_loss in losses.ADVERSARIAL_LOSSES.values():
+        with tf.GradientTape() as tape:
+            total = d_loss(logits, logits) + g_loss(logits)
+        assert np.all(np.isfinite(tape.gradient(total, logits).numpy()))
+
+
+# --- why the non-saturating loss exists ----------------------------------------------------
+
+def _grad(loss_fn, logit):
+    x = tf.Variable([logit])
+    with tf.GradientTape() as tape:
+        loss = loss_fn(x)
+    return float(tape.gradient(loss, x).numpy()[0])
+
+
+def test_saturating_gradient_vanishes_when_d_rejects_fakes():
+    # D(G(z)) = sigmoid(-10) ~ 4.5e-5: D confidently says "fake", as early in training
+    sat = _grad(losses.minimax_g_loss, -10.0)
+    nonsat = _grad(losses.nonsaturating_g_loss, -10.0)
+    assert abs(sat) < 1e-4                          # d/dl log(1 - sigmoid(l)) = -sigmoid(l)
+    assert sat == pytest.approx(-sigmoid(np.array(-10.0)), rel=1e-3)
+    assert abs(nonsat) > 0.99                       # d/dl -log sigmoid(l) = -(1 - sigmoid(l))
+    # and the gap widens as D(G(z)) -> 0
+    assert abs(_grad(losses.minimax_g_loss, -20.0)) < abs(sat)
+    assert abs(_grad(losses.nonsaturating_g_loss, -20.0)) > 0.99
+    # both push the fakes' logit up (towards "real")
+    assert sat < 0 and nonsat < 0
+
+
+# --- the registry --------------------------------------------------------------------------
+
+def test_get_returns_the_pairs():
+    assert losses.get("minimax") == (losses.minimax_d_loss, losses.minimax_g_loss)
+    assert losses.get("non_saturating") == (losses.minimax_d_loss, losses.nonsaturating_g_loss)
+    assert losses.get("least_squares") == (losses.least_squares_d_loss, losses.least_squares_g_loss)
+    assert losses.get("wasserstein") == (losses.wasserstein_d_loss, losses.wasserstein_g_loss)
+
+
+def test_get_unknown_names_the_choices():
+    with pytest.raises(ValueError) as err:
+        losses.get("nope")
+    message = str(err.value)
+    assert "'nope'" in message
+    for name in losses.ADVERSARIAL_LOSSES:
+        assert name in message
