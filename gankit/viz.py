@@ -119,3 +119,20 @@ class SampleGrid(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.gif and len(self.frames) > 1:
             self.paths.append(save_gif(self.frames, self.folder / f"{self.prefix}s.gif"))
+
+
+_CJK_KEYS = ("CJK", "Hei", "Song", "Kai", "WenQuanYi", "PingFang", "YaHei", "Noto Sans SC", "Source Han")
+
+
+def use_cjk_font():
+    """Make matplotlib draw Chinese text if a font with Chinese glyphs is installed
+    (e.g. ``apt-get install fonts-noto-cjk``); return the font's name, or ``None``."""
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    names = [f.name for f in font_manager.fontManager.ttflist if any(k in f.name for k in _CJK_KEYS)]
+    if not names:
+        return None
+    plt.rcParams["font.sans-serif"] = [names[0], *plt.rcParams["font.sans-serif"]]
+    plt.rcParams["axes.unicode_minus"] = False
+    return names[0]

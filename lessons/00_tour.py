@@ -61,29 +61,16 @@ L = Lesson(0)
 # lesson runs on a CPU in quick mode.
 
 # %%
-import warnings
-warnings.filterwarnings("ignore", message="Glyph")  # a missing CJK font only warns; figures still render
-
 import numpy as np
 import keras
 import tensorflow as tf
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 
 from gankit import data as gdata
 from gankit.lesson import CATALOGUE, available
 
-# Chinese figure text needs a font with Chinese glyphs; where none is installed, figures fall back to English.
-_CJK = [f.name for f in font_manager.fontManager.ttflist
-        if any(key in f.name for key in ("CJK", "Hei", "Song", "Kai", "WenQuanYi", "PingFang", "YaHei"))]
-if _CJK:
-    plt.rcParams["font.sans-serif"] = [_CJK[0], *plt.rcParams["font.sans-serif"]]
-    plt.rcParams["axes.unicode_minus"] = False
-
-
-def tr(zh, en):
-    """Figure text in the lesson's language (Chinese only where a Chinese font exists)."""
-    return L.t(zh, en) if _CJK else en
+# Figure text: Chinese where a Chinese font is installed (L.label), otherwise English.
+tr = L.label
 
 
 backend = keras.backend.backend()

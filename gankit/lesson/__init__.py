@@ -82,6 +82,7 @@ class Lesson:
     * ``pick(full, quick)``, ``epochs(full, quick)`` — settings per mode.
     * ``show(fig, name)`` / ``save_grid(images, name)`` — save to ``out`` and, in Jupyter,
       display inline.
+    * ``label(zh, en)`` — figure text, Chinese only where a Chinese font exists.
     * ``record(**values)`` — numbers for the closing summary (``summary.json``).
     """
 
@@ -102,6 +103,11 @@ class Lesson:
         if not in_notebook():
             import matplotlib
             matplotlib.use("Agg")
+        import warnings
+        from gankit.viz import use_cjk_font
+
+        warnings.filterwarnings("ignore", message="Glyph")  # a missing glyph only warns
+        self.cjk_font = use_cjk_font() if self.lang == "zh" else None
         mode = "quick" if self.quick else "full"
         print(f"[gankit] lesson {number} · {mode} mode · outputs in {self.out}")
 
@@ -117,6 +123,11 @@ class Lesson:
     def t(self, zh, en):
         """The text in this lesson's language (for figure titles and printed messages)."""
         return zh if self.lang == "zh" else en
+
+    def label(self, zh, en):
+        """Text for figures: Chinese when the lesson is in Chinese *and* a Chinese font is
+        installed (``apt-get install fonts-noto-cjk``), else English."""
+        return zh if self.lang == "zh" and self.cjk_font else en
 
     # -- outputs --------------------------------------------------------------------------
     def path(self, name):
