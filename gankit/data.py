@@ -319,6 +319,35 @@ def ring_centres(radius=2.0, modes=8):
     return (radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)).astype("float32")
 
 
+def mode_coverage(points, centres, std, radius=3.0, min_share=None):
+    """``(modes covered, share of high-quality samples)`` of generated 2-D points on a mixture
+    whose components have the given ``centres`` and standard deviation ``std``.
+
+    The count of the Unrolled-GAN (Metz et al. 2017) and VEEGAN (Srivastava et al. 2017)
+    papers: a sample is *high quality* if it lies within ``radius`` = 3 standard deviations
+    of its nearest centre. gankit's rule for *covered*: a mode is covered if it holds at least
+    ``min_share`` of the high-quality samples, by default a quarter of its fair share,
+    ``1 / (4 K)`` for K modes (3.1 % on the 8-Gaussian ring). A stray handful of samples
+    does not make a mode count (VEEGAN's "at least one sample" would), while a mode the
+    generator visits a quarter as often as it should still does.
+
+    Returns ``(covered, hq_share)``: an int in 0..K and a float in [0, 1].
+    """
+    points = np.asarray(points, dtype="float64").reshape(len(points), -1)
+    centres = np.asarray(centres, dtype="float64")
+    if len(points) == 0:
+        return 0, 0.0
+    dist = np.linalg.norm(points[:, None, :] - centres[None, :, :], axis=-1)
+    nearest = dist.argmin(axis=1)
+    good = dist[np.arange(len(points)), nearest] <= radius * std
+    n_good = int(good.sum())
+    if n_good == 0:
+        return 0, 0.0
+    share = 1.0 / (4 * len(centres)) if min_share is None else float(min_share)
+    counts = np.bincount(nearest[good], minlength=len(centres))
+    return int((counts >= share * n_good).sum()), n_good / len(points)
+
+
 # --- the entry point ------------------------------------------------------------------------
 
 def load(name, split="train", batch_size=64, image_size=None, limit=None, labels=True, shuffle=True,

@@ -78,6 +78,47 @@ def wasserstein_g_loss(fake_logits):
     return -_mean(fake_logits)
 
 
+# --- gradient penalty (Gulrajani et al. 2017, eq. 3) ----------------------------------------
+
+def gradient_penalty(critic, real, fake, weight=10.0, alpha=None, seed=None, training=True):
+    """lambda * E_xhat[(||grad_xhat D(xhat)||_2 - 1)^2]  on  xhat = alpha x + (1 - alpha) G(z)
+    (WGAN-GP, Gulrajani et al. 2017, eq. 3 and Algorithm 1, lines 6-7).
+
+    * ``alpha`` is drawn per example from U(0, 1), shape (batch, 1, ..., 1), and broadcast
+      over the example's pixels (or coordinates): each xhat lies on the segment between one
+      real and one fake example. The batch size is read with ``tf.shape`` at run time, so
+      one traced graph serves every batch size.
+    * The norm is ``sqrt(sum g^2 + 1e-12)``: the epsilon sits *inside* the square root,
+      whose derivative is infinite at 0 (real == fake gives xhat where a constant critic
+      has g = 0; ``tf.norm`` would then return NaN gradients).
+    * The critic must treat examples independently (no batch norm): the penalty needs the
+      gradient of D(xhat_i) with respect to xhat_i alone.
+
+    ``alpha`` may be given (tests); ``seed`` is a ``keras.random.SeedGenerator`` or an int
+    (models pass their own generator); with neither, TensorFlow's global generator is used.
+    """
+    real = tf.cast(real, tf.float32)
+    fake = tf.cast(fake, tf.float32)
+    if alpha is None:
+        rank = real.shape.rank
+        shape = tf.concat([tf.shape(real)[:1], tf.ones([rank - 1], tf.int32)], axis=0)
+        if seed is None:
+            alpha = tf.random.uniform(shape, 0.0, 1.0)
+        else:
+            import keras
+
+            alpha = keras.random.uniform(shape, 0.0, 1.0, seed=seed)
+    alpha = tf.cast(alpha, tf.float32)
+    interpolates = alpha * real + (1.0 - alpha) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(interpolates)
+        scores = critic(interpolates, training=training)
+    grads = tape.gradient(scores, interpolates, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    axes = list(range(1, grads.shape.rank))
+    norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=axes) + 1e-12)
+    return weight * tf.reduce_mean(tf.square(norms - 1.0))
+
+
 #: name -> (discriminator loss, generator loss); ``GAN(loss=name)`` picks a pair.
 ADVERSARIAL_LOSSES = {
     "minimax": (minimax_d_loss, minimax_g_loss),

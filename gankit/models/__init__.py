@@ -2,5 +2,6 @@
 
 from gankit.models.base import AdversarialModel
 from gankit.models.gan import DCGAN, GAN
+from gankit.models.wgan import WGAN, WGANGP
 
-__all__ = ["AdversarialModel", "GAN", "DCGAN"]
+__all__ = ["AdversarialModel", "GAN", "DCGAN", "WGAN", "WGANGP"]

@@ -21,6 +21,9 @@ class GAN(AdversarialModel):
     the paper's recommendation, default), ``"minimax"`` (log(1 - D(G(z))), saturating),
     ``"least_squares"`` (LSGAN) or ``"wasserstein"``.
 
+    With k > 1 every D update draws fresh z but reuses this step's real minibatch (Algorithm 1
+    samples a new one each time; feed a k-times larger batch if you need that exactly).
+
     Defaults follow seed 001's MLP GAN: z of 64 dims, G 64->256->784 (tanh),
     D 784->128->1 with LeakyReLU(0.01), Adam(3e-4).
     """
