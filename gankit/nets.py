@@ -71,11 +71,17 @@ def dcgan_generator(latent_dim=100, image_shape=(28, 28, 1), filters=64, bn_mome
     with ``training=False`` uses follow the weights within ~10 steps instead of ~100, so
     samples early in training are not spoilt by stale statistics.
     """
+    z = keras.Input((latent_dim,), name="z")
+    return keras.Model(z, dcgan_upsampler(z, image_shape, filters, bn_momentum), name=name)
+
+
+def dcgan_upsampler(h, image_shape, filters=64, bn_momentum=0.9):
+    """The body of ``dcgan_generator`` applied to a vector tensor ``h`` (z, or z joined with a
+    condition): project & reshape, then fractional-strided convs up to ``image_shape``."""
     n, s0 = _num_doublings(image_shape[0])
     ch = filters * 2 ** (n - 1)
     init = dcgan_init()
-    z = keras.Input((latent_dim,), name="z")
-    h = layers.Dense(s0 * s0 * ch, use_bias=False, kernel_initializer=init)(z)
+    h = layers.Dense(s0 * s0 * ch, use_bias=False, kernel_initializer=init)(h)
     h = layers.Reshape((s0, s0, ch))(h)
     h = layers.BatchNormalization(momentum=bn_momentum)(h)
     h = layers.ReLU()(h)
@@ -84,9 +90,8 @@ def dcgan_generator(latent_dim=100, image_shape=(28, 28, 1), filters=64, bn_mome
         h = layers.Conv2DTranspose(ch, 4, strides=2, padding="same", use_bias=False, kernel_initializer=init)(h)
         h = layers.BatchNormalization(momentum=bn_momentum)(h)
         h = layers.ReLU()(h)
-    x = layers.Conv2DTranspose(image_shape[-1], 4, strides=2, padding="same", activation="tanh",
-                               kernel_initializer=init, name="image")(h)
-    return keras.Model(z, x, name=name)
+    return layers.Conv2DTranspose(image_shape[-1], 4, strides=2, padding="same", activation="tanh",
+                                  kernel_initializer=init, name="image")(h)
 
 
 def dcgan_discriminator(image_shape=(28, 28, 1), filters=64, bn_momentum=0.9, slope=0.2, name="discriminator"):
@@ -95,9 +100,17 @@ def dcgan_discriminator(image_shape=(28, 28, 1), filters=64, bn_momentum=0.9, sl
     Strided convolutions replace pooling (DCGAN §3); the final layer flattens the last
     feature map into a single logit, as in the paper.
     """
-    n, _ = _num_doublings(image_shape[0])
-    init = dcgan_init()
     x = keras.Input(image_shape, name="image")
+    h = dcgan_features(x, filters, bn_momentum, slope)
+    logit = layers.Dense(1, kernel_initializer=dcgan_init(), name="logit")(h)
+    return keras.Model(x, logit, name=name)
+
+
+def dcgan_features(x, filters=64, bn_momentum=0.9, slope=0.2):
+    """The body of ``dcgan_discriminator`` applied to an image tensor: strided convs, flattened.
+    Conditional discriminators put their heads (class, code, match) on these features."""
+    n, _ = _num_doublings(x.shape[1])
+    init = dcgan_init()
     h = x
     ch = filters
     for i in range(n):
@@ -106,9 +119,84 @@ def dcgan_discriminator(image_shape=(28, 28, 1), filters=64, bn_momentum=0.9, sl
             h = layers.BatchNormalization(momentum=bn_momentum)(h)
         h = layers.LeakyReLU(slope)(h)
         ch *= 2
-    h = layers.Flatten()(h)
-    logit = layers.Dense(1, kernel_initializer=init, name="logit")(h)
-    return keras.Model(x, logit, name=name)
+    return layers.Flatten()(h)
+
+
+# --- conditional networks (CGAN, ACGAN, InfoGAN) --------------------------------------------
+
+def label_embedding(labels, num_classes, dim, name=None):
+    """A learned vector per class: ``Embedding(num_classes, dim)`` of integer labels, flattened.
+    (Equivalent to one-hot(y) @ W, i.e. the one-hot input of Mirza & Osindero 2014, but cheaper.)"""
+    return layers.Flatten()(layers.Embedding(num_classes, dim, name=name)(labels))
+
+
+def conditional_generator(latent_dim=100, image_shape=(28, 28, 1), num_classes=10, filters=64, embed_dim=50,
+                          bn_momentum=0.9, name="generator"):
+    """G(z | y): [z, y] -> concat(z, embed(y)) -> the DCGAN up-sampler (CGAN, Mirza & Osindero 2014, §3.2;
+    ACGAN, Odena et al. 2017, §3)."""
+    z = keras.Input((latent_dim,), name="z")
+    y = keras.Input((), dtype="int32", name="label")
+    h = layers.Concatenate()([z, label_embedding(y, num_classes, embed_dim, name="label_embedding")])
+    return keras.Model([z, y], dcgan_upsampler(h, image_shape, filters, bn_momentum), name=name)
+
+
+def conditional_discriminator(image_shape=(28, 28, 1), num_classes=10, filters=64, design="joint",
+                              embed_dim=50, bn_momentum=0.9, slope=0.2, name="discriminator"):
+    """D(x | y) in the two designs of seed 002 (Hung-yi Lee's lecture on conditional GANs).
+
+    * ``"joint"``: one network sees the pair. y is embedded, reshaped to one extra image
+      channel and stacked onto x, so the first convolution already mixes picture and label.
+      Output: one logit, "x is real *and* matches y".
+    * ``"two_scores"``: the network reads x alone into features f(x); a realism head scores
+      f(x), and a match head scores [f(x), embed(y)]. Output: two logits (realism, match),
+      so "looks fake" and "does not fit the label" are judged separately.
+    """
+    if design not in ("joint", "two_scores"):
+        raise ValueError(f"Unknown conditional discriminator design {design!r}: use 'joint' or 'two_scores'.")
+    x = keras.Input(image_shape, name="image")
+    y = keras.Input((), dtype="int32", name="label")
+    init = dcgan_init()
+    if design == "joint":
+        side, other = image_shape[0], image_shape[1]
+        plane = layers.Reshape((side, other, 1))(
+            layers.Dense(side * other, kernel_initializer=init)(label_embedding(y, num_classes, embed_dim)))
+        h = dcgan_features(layers.Concatenate()([x, plane]), filters, bn_momentum, slope)
+        out = layers.Dense(1, kernel_initializer=init, name="logit")(h)
+    else:
+        f = dcgan_features(x, filters, bn_momentum, slope)
+        realism = layers.Dense(1, kernel_initializer=init, name="realism")(f)
+        m = layers.Concatenate()([f, label_embedding(y, num_classes, embed_dim)])
+        m = layers.LeakyReLU(slope)(layers.Dense(128, kernel_initializer=init)(m))
+        match = layers.Dense(1, kernel_initializer=init, name="match")(m)
+        out = layers.Concatenate(name="logits")([realism, match])
+    return keras.Model([x, y], out, name=name)
+
+
+def auxiliary_classifier_discriminator(image_shape=(28, 28, 1), num_classes=10, filters=64, bn_momentum=0.9,
+                                       slope=0.2, name="discriminator"):
+    """ACGAN's D (Odena et al. 2017, §3): shared conv features, two heads, P(S | x) as one
+    source logit and P(C | x) as ``num_classes`` class logits."""
+    x = keras.Input(image_shape, name="image")
+    f = dcgan_features(x, filters, bn_momentum, slope)
+    source = layers.Dense(1, kernel_initializer=dcgan_init(), name="source")(f)
+    classes = layers.Dense(num_classes, kernel_initializer=dcgan_init(), name="classes")(f)
+    return keras.Model(x, [source, classes], name=name)
+
+
+def info_discriminator(image_shape=(28, 28, 1), num_categories=10, num_continuous=2, filters=64, bn_momentum=0.9,
+                       slope=0.2, name="discriminator"):
+    """InfoGAN's D and Q sharing one body (Chen et al. 2016, §5): a real/fake logit, and
+    Q(c | x) as categorical logits and the means of the continuous codes (a factored Gaussian
+    with fixed unit variance, whose log-likelihood is -1/2 squared error + const)."""
+    x = keras.Input(image_shape, name="image")
+    f = dcgan_features(x, filters, bn_momentum, slope)
+    init = dcgan_init()
+    logit = layers.Dense(1, kernel_initializer=init, name="logit")(f)
+    q = layers.Dense(128, use_bias=False, kernel_initializer=init)(f)
+    q = layers.LeakyReLU(slope)(layers.BatchNormalization(momentum=bn_momentum)(q))
+    category = layers.Dense(num_categories, kernel_initializer=init, name="q_category")(q)
+    continuous = layers.Dense(max(num_continuous, 1), kernel_initializer=init, name="q_continuous")(q)
+    return keras.Model(x, [logit, category, continuous], name=name)
 
 
 # --- the Keras-2 network of seed 004, rebuilt in Keras 3 for comparison ------------------

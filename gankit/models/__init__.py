@@ -2,6 +2,8 @@
 
 from gankit.models.base import AdversarialModel
 from gankit.models.gan import DCGAN, GAN
-from gankit.models.wgan import WGAN, WGANGP
+from gankit.models.cgan import CGAN, ClassConditional
+from gankit.models.acgan import ACGAN
+from gankit.models.infogan import InfoGAN
 
-__all__ = ["AdversarialModel", "GAN", "DCGAN", "WGAN", "WGANGP"]
+__all__ = ["AdversarialModel", "GAN", "DCGAN", "ClassConditional", "CGAN", "ACGAN", "InfoGAN"]

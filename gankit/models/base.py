@@ -119,17 +119,25 @@ class AdversarialModel(keras.Model):
             if n is None:
                 raise ValueError("generate() needs n (how many images) or z (latent vectors).")
             z = self.latent(n, seed)
-        z = np.asarray(z, dtype="float32")
-        out = [np.asarray(self.generator(z[i:i + batch_size], training=training))
-               for i in range(0, len(z), batch_size)]
-        return np.concatenate(out).astype("float32")
+        return self.run_batched(self.generator, [np.asarray(z, dtype="float32")], batch_size, training)
+
+    @staticmethod
+    def run_batched(network, arrays, batch_size=256, training=False):
+        """``network`` on numpy ``arrays`` (one per input, same length) in slices of ``batch_size``;
+        each output concatenated back to numpy (a list when the network has several outputs)."""
+        outs = []
+        for i in range(0, len(arrays[0]), batch_size):
+            part = [a[i:i + batch_size] for a in arrays]
+            out = network(part if len(part) > 1 else part[0], training=training)
+            outs.append([np.asarray(o) for o in out] if isinstance(out, (list, tuple)) else [np.asarray(out)])
+        joined = [np.concatenate(column).astype("float32") for column in zip(*outs)]
+        return joined if len(joined) > 1 else joined[0]
 
     def score(self, images, batch_size=256):
         """D(x) = sigmoid(logit) for a batch of images (numpy), e.g. to rank samples."""
-        images = np.asarray(images, dtype="float32")
-        logits = [np.asarray(self.discriminator(images[i:i + batch_size], training=False))
-                  for i in range(0, len(images), batch_size)]
-        return 1.0 / (1.0 + np.exp(-np.concatenate(logits)[:, 0]))
+        logits = self.run_batched(self.discriminator, [np.asarray(images, dtype="float32")], batch_size)
+        logits = logits[0] if isinstance(logits, list) else logits  # heads beyond the first: not a score
+        return 1.0 / (1.0 + np.exp(-logits[:, 0]))
 
     # -- serialization --------------------------------------------------------------------
     def get_config(self):

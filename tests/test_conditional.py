@@ -1,0 +1,178 @@
+"""CGAN, ACGAN and InfoGAN: labels in and out, one train step each, save/load, and that the
+condition really steers the generator."""
+
+import numpy as np
+import keras
+import pytest
+import tensorflow as tf
+
+from gankit import models
+
+SMALL = dict(filters=8, seed=0)
+
+
+def make(kind):
+    if kind == "cgan":
+        return models.CGAN(latent_dim=16, **SMALL)
+    if kind == "cgan_two":
+        return models.CGAN(latent_dim=16, design="two_scores", **SMALL)
+    if kind == "acgan":
+        return models.ACGAN(latent_dim=16, **SMALL)
+    return models.InfoGAN(noise_dim=8, **SMALL)
+
+
+KINDS = ["cgan", "cgan_two", "acgan", "infogan"]
+
+
+def labelled_batch(n=32, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(-1, 1, (n, 28, 28, 1)).astype("float32"), rng.integers(0, 10, n).astype("int32")
+
+
+def weights_of(network):
+    return [w.numpy().copy() for w in network.trainable_weights]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_one_train_step_moves_both_networks_and_reports_its_losses(kind):
+    model = make(kind)
+    model.compile()
+    x, y = labelled_batch()
+    g0, d0 = weights_of(model.generator), weights_of(model.discriminator)
+    history = model.fit(x, y, batch_size=32, epochs=1, verbose=0).history
+    assert set(history) == set(model.loss_names)
+    assert all(np.isfinite(v[-1]) for v in history.values())
+    assert any(not np.allclose(a, b.numpy()) for a, b in zip(g0, model.generator.trainable_weights))
+    assert any(not np.allclose(a, b.numpy()) for a, b in zip(d0, model.discriminator.trainable_weights))
+
+
+@pytest.mark.parametrize("kind", ["cgan", "acgan"])
+def test_generate_returns_the_requested_count_per_class(kind):
+    model = make(kind)
+    labels = model.class_rows(3)
+    assert labels.tolist() == [c for c in range(10) for _ in range(3)]
+    images = model.generate(labels=labels, seed=1)
+    assert images.shape == (30, 28, 28, 1) and images.dtype == np.float32
+    assert images.min() >= -1 and images.max() <= 1
+    assert model.generate(7, labels=4, seed=1).shape == (7, 28, 28, 1)  # one label for all
+    np.testing.assert_array_equal(model.generate(labels=[2, 5], seed=3), model.generate(labels=[2, 5], seed=3))
+
+
+@pytest.mark.parametrize("kind", ["cgan", "acgan"])
+def test_the_label_changes_the_image(kind):
+    model = make(kind)
+    z = model.latent(4, seed=0)
+    assert not np.allclose(model.generate(z=z, labels=[0] * 4), model.generate(z=z, labels=[7] * 4))
+
+
+@pytest.mark.parametrize("bad, words", [([10], "outside"), ([-1], "outside"), ([0.5], "integer"),
+                                        ([1, 2, 3], "3 labels")])
+def test_bad_labels_get_a_clear_error(bad, words):
+    model = make("cgan")
+    n = 2 if words == "3 labels" else None
+    with pytest.raises(ValueError, match=words):
+        model.generate(n, labels=bad)
+
+
+def test_label_error_names_the_valid_range():
+    with pytest.raises(ValueError, match=r"num_classes=10.*0\.\.9"):
+        make("acgan").generate(labels=[12])
+
+
+def test_fit_refuses_images_without_labels_and_labels_outside_the_classes():
+    model = make("cgan")
+    model.compile()
+    x, y = labelled_batch(8)
+    with pytest.raises(ValueError, match="labels"):
+        model.fit(tf.data.Dataset.from_tensor_slices(x).batch(4), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="labels"):
+        model.fit(x, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="outside"):
+        model.fit(x, y + 10, epochs=1, verbose=0)
+
+
+def test_cgan_wrong_labels_always_differ_and_stay_in_range():
+    model = make("cgan")
+    labels = tf.constant(np.tile(np.arange(10), 50), "int32")
+    wrong = model.wrong_labels(labels).numpy()
+    assert np.all(wrong != labels.numpy()) and wrong.min() >= 0 and wrong.max() <= 9
+    assert len(np.unique(wrong[labels.numpy() == 3])) > 5  # spread over the other classes
+
+
+def test_unknown_discriminator_design_is_refused():
+    with pytest.raises(ValueError, match="two_scores"):
+        models.CGAN(design="both", filters=8)
+
+
+def test_acgan_class_loss_is_the_cross_entropy_and_classify_gives_probabilities():
+    from gankit.models.acgan import class_cross_entropy
+
+    logits = np.array([[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]], "float32")
+    labels = np.array([0, 2])
+    by_hand = -np.mean([np.log(np.exp(2) / (np.exp(2) + 1 + np.exp(-1))), np.log(1 / 3)])
+    assert float(class_cross_entropy(labels, logits)) == pytest.approx(by_hand, rel=1e-5)
+    probs = make("acgan").classify(labelled_batch(5)[0])
+    assert probs.shape == (5, 10)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_infogan_latent_layout_and_fixed_codes():
+    model = make("infogan")
+    assert model.latent_dim == 8 + 10 + 2
+    z = model.latent(4, seed=0, category=[0, 3, 9, 3], continuous=[[0.5, -1.0]] * 4)
+    np.testing.assert_array_equal(z[:, 8:18].argmax(axis=1), [0, 3, 9, 3])
+    np.testing.assert_array_equal(z[:, 8:18].sum(axis=1), 1)
+    np.testing.assert_array_equal(z[:, 18:], [[0.5, -1.0]] * 4)
+    # the same seed and codes give the same images; another category gives other images
+    a = model.generate(seed=5, codes={"category": [1, 1]})
+    np.testing.assert_array_equal(a, model.generate(seed=5, codes={"category": [1, 1]}))
+    assert not np.allclose(a, model.generate(seed=5, codes={"category": [2, 2]}))
+    with pytest.raises(ValueError, match="'category' and 'continuous'"):
+        model.generate(2, codes={"colour": 1})
+    with pytest.raises(ValueError, match="0..9"):
+        model.generate(2, codes={"category": 10})
+
+
+def test_infogan_info_loss_matches_the_formula():
+    model = make("infogan")
+    category = tf.constant([1, 0])
+    continuous = tf.constant([[0.5, -0.5], [1.0, 0.0]])
+    q_category = tf.constant([[0.0, 1.0] + [0.0] * 8, [0.0] * 10])
+    q_continuous = tf.constant([[0.0, 0.0], [1.0, 1.0]])
+    ce = -np.mean([np.log(np.e / (np.e + 9)), np.log(0.1)])
+    sq = 0.5 * np.mean([0.25 + 0.25, 0.0 + 1.0])
+    expected = model.lambda_category * ce + model.lambda_continuous * sq
+    assert float(model.info_loss(category, continuous, q_category, q_continuous)) == pytest.approx(expected, 1e-5)
+    categories, means = model.predict_codes(labelled_batch(3)[0])
+    assert categories.shape == (3,) and means.shape == (3, 2)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_save_and_load_round_trip(kind, tmp_path):
+    model = make(kind)
+    model.compile()
+    x, y = labelled_batch(16)
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    path = tmp_path / f"{kind}.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert type(loaded) is type(model)
+    strip = lambda c: {k: v for k, v in c.items() if k not in ("generator", "discriminator")}  # noqa: E731
+    assert strip(loaded.get_config()) == strip(model.get_config())
+    np.testing.assert_array_equal(loaded.generate(6, seed=2), model.generate(6, seed=2))
+
+
+def test_cgan_learns_to_follow_the_label():
+    """Two classes that differ in brightness: after a short training the generator must make
+    dark images for label 0 and bright ones for label 1 - conditioning, not just any images."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 512).astype("int32")
+    x = np.where(y[:, None, None, None] == 0, -0.8, 0.8) + rng.normal(0, 0.05, (512, 28, 28, 1))
+    model = models.CGAN(latent_dim=8, num_classes=2, filters=8, seed=0)
+    model.compile(g_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
+                  d_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5))
+    keras.utils.set_random_seed(0)
+    model.fit(x.astype("float32"), y, batch_size=32, epochs=3, verbose=0)
+    dark = model.generate(32, labels=0, seed=1).mean()
+    bright = model.generate(32, labels=1, seed=1).mean()
+    assert bright - dark > 0.5, (dark, bright)
