@@ -124,31 +124,35 @@ def dcgan_features(x, filters=64, bn_momentum=0.9, slope=0.2):
 
 # --- conditional networks (CGAN, ACGAN, InfoGAN) --------------------------------------------
 
-def label_embedding(labels, num_classes, dim, name=None):
-    """A learned vector per class: ``Embedding(num_classes, dim)`` of integer labels, flattened.
-    (Equivalent to one-hot(y) @ W, i.e. the one-hot input of Mirza & Osindero 2014, but cheaper.)"""
-    return layers.Flatten()(layers.Embedding(num_classes, dim, name=name)(labels))
+def one_hot(labels, num_classes, name=None):
+    """Integer labels -> one-hot vectors, the condition y of Mirza & Osindero 2014 (§4.1).
+
+    Why not a learned ``Embedding``? Keras initialises embeddings at +-0.05, so beside z ~ N(0, I)
+    the label would start almost invisible to G and D and conditioning is learnt slowly; a
+    one-hot vector carries the label at full strength from the first step, and the first
+    Dense/conv layer after it *is* a learned embedding (one_hot(y) @ W picks row y of W)."""
+    return layers.CategoryEncoding(num_tokens=num_classes, output_mode="one_hot", name=name)(labels)
 
 
-def conditional_generator(latent_dim=100, image_shape=(28, 28, 1), num_classes=10, filters=64, embed_dim=50,
-                          bn_momentum=0.9, name="generator"):
-    """G(z | y): [z, y] -> concat(z, embed(y)) -> the DCGAN up-sampler (CGAN, Mirza & Osindero 2014, §3.2;
+def conditional_generator(latent_dim=100, image_shape=(28, 28, 1), num_classes=10, filters=64, bn_momentum=0.9,
+                          name="generator"):
+    """G(z | y): [z, y] -> concat(z, one_hot(y)) -> the DCGAN up-sampler (CGAN, Mirza & Osindero 2014, §3.2;
     ACGAN, Odena et al. 2017, §3)."""
     z = keras.Input((latent_dim,), name="z")
     y = keras.Input((), dtype="int32", name="label")
-    h = layers.Concatenate()([z, label_embedding(y, num_classes, embed_dim, name="label_embedding")])
+    h = layers.Concatenate()([z, one_hot(y, num_classes, name="label_one_hot")])
     return keras.Model([z, y], dcgan_upsampler(h, image_shape, filters, bn_momentum), name=name)
 
 
 def conditional_discriminator(image_shape=(28, 28, 1), num_classes=10, filters=64, design="joint",
-                              embed_dim=50, bn_momentum=0.9, slope=0.2, name="discriminator"):
+                              bn_momentum=0.9, slope=0.2, name="discriminator"):
     """D(x | y) in the two designs of seed 002 (Hung-yi Lee's lecture on conditional GANs).
 
-    * ``"joint"``: one network sees the pair. y is embedded, reshaped to one extra image
-      channel and stacked onto x, so the first convolution already mixes picture and label.
-      Output: one logit, "x is real *and* matches y".
+    * ``"joint"``: one network sees the pair. one_hot(y) is spread over the image plane as
+      ``num_classes`` constant channels and stacked onto x, so the first convolution already
+      mixes picture and label. Output: one logit, "x is real *and* matches y".
     * ``"two_scores"``: the network reads x alone into features f(x); a realism head scores
-      f(x), and a match head scores [f(x), embed(y)]. Output: two logits (realism, match),
+      f(x), and a match head scores [f(x), one_hot(y)]. Output: two logits (realism, match),
       so "looks fake" and "does not fit the label" are judged separately.
     """
     if design not in ("joint", "two_scores"):
@@ -156,17 +160,15 @@ def conditional_discriminator(image_shape=(28, 28, 1), num_classes=10, filters=6
     x = keras.Input(image_shape, name="image")
     y = keras.Input((), dtype="int32", name="label")
     init = dcgan_init()
+    code = one_hot(y, num_classes)
     if design == "joint":
-        side, other = image_shape[0], image_shape[1]
-        plane = layers.Reshape((side, other, 1))(
-            layers.Dense(side * other, kernel_initializer=init)(label_embedding(y, num_classes, embed_dim)))
-        h = dcgan_features(layers.Concatenate()([x, plane]), filters, bn_momentum, slope)
+        planes = layers.UpSampling2D(size=tuple(image_shape[:2]))(layers.Reshape((1, 1, num_classes))(code))
+        h = dcgan_features(layers.Concatenate()([x, planes]), filters, bn_momentum, slope)
         out = layers.Dense(1, kernel_initializer=init, name="logit")(h)
     else:
         f = dcgan_features(x, filters, bn_momentum, slope)
         realism = layers.Dense(1, kernel_initializer=init, name="realism")(f)
-        m = layers.Concatenate()([f, label_embedding(y, num_classes, embed_dim)])
-        m = layers.LeakyReLU(slope)(layers.Dense(128, kernel_initializer=init)(m))
+        m = layers.LeakyReLU(slope)(layers.Dense(128, kernel_initializer=init)(layers.Concatenate()([f, code])))
         match = layers.Dense(1, kernel_initializer=init, name="match")(m)
         out = layers.Concatenate(name="logits")([realism, match])
     return keras.Model([x, y], out, name=name)

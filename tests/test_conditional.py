@@ -168,10 +168,10 @@ def test_cgan_learns_to_follow_the_label():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 512).astype("int32")
     x = np.where(y[:, None, None, None] == 0, -0.8, 0.8) + rng.normal(0, 0.05, (512, 28, 28, 1))
+    keras.utils.set_random_seed(0)
     model = models.CGAN(latent_dim=8, num_classes=2, filters=8, seed=0)
     model.compile(g_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
                   d_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5))
-    keras.utils.set_random_seed(0)
     model.fit(x.astype("float32"), y, batch_size=32, epochs=3, verbose=0)
     dark = model.generate(32, labels=0, seed=1).mean()
     bright = model.generate(32, labels=1, seed=1).mean()
