@@ -333,8 +333,8 @@ def mode_coverage(points, centres, std, radius=3.0, min_share=None):
 
     Returns ``(covered, hq_share)``: an int in 0..K and a float in [0, 1].
     """
-    points = np.asarray(points, dtype="float64").reshape(len(points), -1)
     centres = np.asarray(centres, dtype="float64")
+    points = np.asarray(points, dtype="float64").reshape(-1, centres.shape[-1])
     if len(points) == 0:
         return 0, 0.0
     dist = np.linalg.norm(points[:, None, :] - centres[None, :, :], axis=-1)
@@ -345,7 +345,7 @@ def mode_coverage(points, centres, std, radius=3.0, min_share=None):
         return 0, 0.0
     share = 1.0 / (4 * len(centres)) if min_share is None else float(min_share)
     counts = np.bincount(nearest[good], minlength=len(centres))
-    return int((counts >= share * n_good).sum()), n_good / len(points)
+    return int(((counts > 0) & (counts >= share * n_good)).sum()), n_good / len(points)
 
 
 # --- the entry point ------------------------------------------------------------------------

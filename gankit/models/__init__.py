@@ -5,5 +5,6 @@ from gankit.models.gan import DCGAN, GAN
 from gankit.models.cgan import CGAN, ClassConditional
 from gankit.models.acgan import ACGAN
 from gankit.models.infogan import InfoGAN
+from gankit.models.wgan import WGAN, WGANGP
 
-__all__ = ["AdversarialModel", "GAN", "DCGAN", "ClassConditional", "CGAN", "ACGAN", "InfoGAN"]
+__all__ = ["AdversarialModel", "GAN", "DCGAN", "WGAN", "WGANGP", "ClassConditional", "CGAN", "ACGAN", "InfoGAN"]
