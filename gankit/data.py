@@ -61,6 +61,12 @@ FOLDER_SETS = {
                "hint": "aligned CelebA JPGs (img_align_celeba)"},
 }
 TOY_SETS = ("gaussian_ring", "gaussian_1d")
+#: name -> loader(split=..., batch_size=..., **options) for sets that are not plain images
+#: (paired / unpaired image-to-image sets, super-resolution patches); each registers itself
+#: with ``@special_set("name")`` in its section at the end of this file.
+SPECIAL_SETS = {}
+#: prefixes like ``paired_folder:`` that a special loader accepts, prefix -> loader
+SPECIAL_PREFIXES = {}
 CLASS_NAMES = {
     "mnist": [str(i) for i in range(10)],
     "fashion_mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -69,16 +75,36 @@ CLASS_NAMES = {
 
 
 def names():
-    """Every dataset name ``load`` accepts (plus ``folder:PATH``)."""
-    return sorted(IDX_SETS) + sorted(FOLDER_SETS) + list(TOY_SETS)
+    """Every dataset name ``load`` accepts (plus ``folder:PATH`` and the prefixes of SPECIAL_PREFIXES)."""
+    return sorted(IDX_SETS) + sorted(FOLDER_SETS) + list(TOY_SETS) + sorted(SPECIAL_SETS)
+
+
+def special_set(name, prefix=False):
+    """Decorator: register ``loader`` for ``load(name, ...)`` (or for ``load(name + "PATH")`` when
+    ``prefix`` is true, e.g. ``paired_folder:``)."""
+    def register(loader):
+        (SPECIAL_PREFIXES if prefix else SPECIAL_SETS)[name] = loader
+        return loader
+    return register
+
+
+def _special_loader(name):
+    if name in SPECIAL_SETS:
+        return SPECIAL_SETS[name], {}
+    for prefix, loader in SPECIAL_PREFIXES.items():
+        if name.startswith(prefix):
+            return loader, {"path": name[len(prefix):]}
+    return None, None
 
 
 def _check_name(name):
-    if name.startswith("folder:") or name in IDX_SETS or name in FOLDER_SETS or name in TOY_SETS:
+    if (name.startswith("folder:") or name in IDX_SETS or name in FOLDER_SETS or name in TOY_SETS
+            or _special_loader(name)[0] is not None):
         return
+    extra = "".join(f", '{p}PATH'" for p in sorted(SPECIAL_PREFIXES))
     raise DatasetError(
         f"Unknown dataset {name!r}. gankit knows: {', '.join(names())}, and 'folder:PATH' for any "
-        "folder of your own pictures (e.g. load('folder:~/photos/cats'))."
+        f"folder of your own pictures (e.g. load('folder:~/photos/cats')){extra}."
     )
 
 
@@ -360,6 +386,11 @@ def load(name, split="train", batch_size=64, image_size=None, limit=None, labels
     examples (quick mode); ``channels`` (1 or 3) forces grey or colour.
     """
     _check_name(name)
+    special, extra = _special_loader(name)
+    if special is not None:
+        return special(split=split, batch_size=batch_size, image_size=image_size, limit=limit,
+                       shuffle=shuffle, seed=seed, drop_remainder=drop_remainder, download=download,
+                       channels=channels, **extra, **toy_options)
     if name in TOY_SETS:
         points = toy_points(name, seed=seed, **toy_options)
         if limit:
@@ -408,3 +439,12 @@ def _finish(ds, n, batch_size, shuffle, seed, drop_remainder):
     if batch_size:
         ds = ds.batch(batch_size, drop_remainder=drop_remainder)
     return ds.prefetch(tf.data.AUTOTUNE)
+
+
+# --- image-to-image pairs (Pix2Pix: maps, edges2fashion, paired_folder:) --------------------
+
+
+# --- unpaired domains (CycleGAN: maps_unpaired, celeba2anime, unpaired_folder:) -------------
+
+
+# --- super-resolution (sr_patches, sr_images) ------------------------------------------------

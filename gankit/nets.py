@@ -230,3 +230,12 @@ def keras2_discriminator(name="keras2_discriminator"):
     h = layers.Dense(1024, activation="tanh")(h)
     logit = layers.Dense(1)(h)
     return keras.Model(x, logit, name=name)
+
+
+# --- image-to-image networks (Pix2Pix U-Net, PatchGAN, instance norm, CycleGAN ResNet) ---------
+
+
+# --- super-resolution networks (SRCNN, SRResNet, SRGAN discriminator) --------------------------
+
+
+# --- training tricks (minibatch discrimination, spectral normalisation, packing) ---------------
