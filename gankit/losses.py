@@ -119,6 +119,18 @@ def gradient_penalty(critic, real, fake, weight=10.0, alpha=None, seed=None, tra
     return weight * tf.reduce_mean(tf.square(norms - 1.0))
 
 
+# --- feature matching (Salimans et al. 2016, §3.1) ------------------------------------------
+
+def feature_matching_loss(real_features, fake_features):
+    """||E_x f(x) - E_z f(G(z))||_2^2 on an intermediate layer f of the discriminator
+    (Improved Techniques for Training GANs, §3.1): the generator matches the real data's
+    mean feature vector instead of maximising D's output on its samples. Features are
+    flattened per example; the expectations are means over the batch."""
+    real = tf.reshape(tf.cast(real_features, tf.float32), [tf.shape(real_features)[0], -1])
+    fake = tf.reshape(tf.cast(fake_features, tf.float32), [tf.shape(fake_features)[0], -1])
+    return tf.reduce_sum(tf.square(tf.reduce_mean(real, axis=0) - tf.reduce_mean(fake, axis=0)))
+
+
 #: name -> (discriminator loss, generator loss); ``GAN(loss=name)`` picks a pair.
 ADVERSARIAL_LOSSES = {
     "minimax": (minimax_d_loss, minimax_g_loss),

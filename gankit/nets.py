@@ -185,14 +185,31 @@ def auxiliary_classifier_discriminator(image_shape=(28, 28, 1), num_classes=10, 
     return keras.Model(x, [source, classes], name=name)
 
 
+def info_generator(latent_dim=74, image_shape=(28, 28, 1), filters=64, hidden=1024, bn_momentum=0.9,
+                   name="generator"):
+    """InfoGAN's MNIST generator (Chen et al. 2016, appendix C, table 1): FC ``hidden`` - BN -
+    ReLU, then the DCGAN up-sampler (FC 7x7x128 - BN - ReLU, up-conv 64, up-conv 1 for
+    ``filters=64``). ``hidden=0`` leaves out the first fully connected layer (plain DCGAN)."""
+    z = keras.Input((latent_dim,), name="z")
+    h = z
+    if hidden:
+        h = layers.Dense(hidden, use_bias=False, kernel_initializer=dcgan_init())(h)
+        h = layers.ReLU()(layers.BatchNormalization(momentum=bn_momentum)(h))
+    return keras.Model(z, dcgan_upsampler(h, image_shape, filters, bn_momentum), name=name)
+
+
 def info_discriminator(image_shape=(28, 28, 1), num_categories=10, num_continuous=2, filters=64, bn_momentum=0.9,
-                       slope=0.2, name="discriminator"):
-    """InfoGAN's D and Q sharing one body (Chen et al. 2016, §5): a real/fake logit, and
-    Q(c | x) as categorical logits and the means of the continuous codes (a factored Gaussian
-    with fixed unit variance, whose log-likelihood is -1/2 squared error + const)."""
+                       slope=0.2, hidden=1024, name="discriminator"):
+    """InfoGAN's D and Q sharing one body (Chen et al. 2016, §5 and appendix C, table 1): conv
+    64 - conv 128 - BN - FC ``hidden`` - BN, then a real/fake logit, and Q(c | x) (FC 128 - BN)
+    as categorical logits and the means of the continuous codes (a factored Gaussian with fixed
+    unit variance, whose log-likelihood is -1/2 squared error + const)."""
     x = keras.Input(image_shape, name="image")
     f = dcgan_features(x, filters, bn_momentum, slope)
     init = dcgan_init()
+    if hidden:
+        f = layers.Dense(hidden, use_bias=False, kernel_initializer=init)(f)
+        f = layers.LeakyReLU(slope)(layers.BatchNormalization(momentum=bn_momentum)(f))
     logit = layers.Dense(1, kernel_initializer=init, name="logit")(f)
     q = layers.Dense(128, use_bias=False, kernel_initializer=init)(f)
     q = layers.LeakyReLU(slope)(layers.BatchNormalization(momentum=bn_momentum)(q))
@@ -234,8 +251,432 @@ def keras2_discriminator(name="keras2_discriminator"):
 
 # --- image-to-image networks (Pix2Pix U-Net, PatchGAN, instance norm, CycleGAN ResNet) ---------
 
+def instance_norm(name=None):
+    """Instance normalisation (Ulyanov et al. 2016) as Keras' own ``GroupNormalization`` with
+    one group per channel: each (example, channel) plane is normalised over its H x W pixels,
+    then scaled and shifted by learned per-channel gamma/beta. Replaces the retired TF Addons layer."""
+    return layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
+
+
+def _norm_layer(norm, bn_momentum=0.9):
+    if norm == "batch":
+        return layers.BatchNormalization(momentum=bn_momentum, epsilon=1e-5)
+    if norm == "instance":
+        return instance_norm()
+    if norm in (None, "none"):
+        return None
+    raise ValueError(f"Unknown normalisation {norm!r}: use 'batch', 'instance' or None.")
+
+
+def unet_depth(size):
+    """How many stride-2 encoder blocks take a ``size`` x ``size`` image down to 1 x 1
+    (Pix2Pix, Isola et al. 2017, appendix 6.1.1: 8 for 256, 7 for 128, 6 for 64, 5 for 32)."""
+    depth, side = 0, int(size)
+    while side > 1 and side % 2 == 0:
+        side //= 2
+        depth += 1
+    if side != 1 or depth < 2:
+        raise ValueError(f"The U-Net halves the image down to 1 x 1, so its side must be a power of two "
+                         f"(32, 64, 128, 256 ...); got {size}. Resize the images (image_size=...) or pass "
+                         f"depth= explicitly with a side divisible by 2**depth.")
+    return depth
+
+
+def unet_generator(image_shape=(256, 256, 3), out_channels=3, filters=64, depth=None, norm="batch",
+                   dropout=0.5, bn_momentum=0.9, name="generator"):
+    """Pix2Pix's U-Net generator (Isola et al. 2017, §3.2.1 and appendix 6.1.1).
+
+    Encoder ``C64-C128-C256-C512-C512-...`` (4x4 convs, stride 2, LeakyReLU 0.2, no norm on the
+    first block nor on the 1 x 1 bottleneck); decoder ``CD512-CD512-CD512-C512-...-C64`` (4x4
+    transposed convs, stride 2, ReLU, dropout 0.5 in the first three blocks, which is the
+    generator's only noise source, active at test time in the paper). Skip connections: decoder
+    block ``i`` is concatenated with the encoder block of the same resolution, so low-level
+    detail (edges, positions) crosses the bottleneck directly. Output: ``tanh`` in [-1, 1].
+
+    ``depth`` (encoder blocks) defaults to ``unet_depth(side)``, i.e. down to 1 x 1: 8 for
+    256, 7 for 128, 6 for 64, 5 for 32. Channel counts are ``filters * 2**i`` capped at
+    ``8 * filters``.
+    """
+    h_side = image_shape[0]
+    if depth is None:
+        depth = unet_depth(h_side)
+    depth = int(depth)
+    if depth < 2 or h_side % 2 ** depth or image_shape[1] % 2 ** depth:
+        raise ValueError(f"A U-Net of depth {depth} needs image sides divisible by {2 ** depth}; "
+                         f"got {tuple(image_shape[:2])}.")
+    init = dcgan_init()
+    x = keras.Input(image_shape, name="input_image")
+    skips, h = [], x
+    for i in range(depth):
+        ch = filters * min(2 ** i, 8)
+        innermost = i == depth - 1
+        h = layers.Conv2D(ch, 4, strides=2, padding="same", kernel_initializer=init,
+                          use_bias=i == 0 or innermost or norm is None, name=f"down{i + 1}_conv")(h)
+        n = None if (i == 0 or innermost) else _norm_layer(norm, bn_momentum)
+        if n is not None:
+            h = n(h)
+        h = layers.LeakyReLU(0.2, name=f"down{i + 1}")(h)
+        skips.append(h)
+    # decoder: from the bottleneck back up, one block per encoder block but the first
+    for j, skip in enumerate(reversed(skips[:-1])):
+        level = depth - 2 - j                      # encoder index this block's output is joined with
+        ch = filters * min(2 ** level, 8)
+        h = layers.Conv2DTranspose(ch, 4, strides=2, padding="same", kernel_initializer=init,
+                                   use_bias=norm is None, name=f"up{j + 1}_conv")(h)
+        n = _norm_layer(norm, bn_momentum)
+        if n is not None:
+            h = n(h)
+        if dropout and j < 3:
+            h = layers.Dropout(dropout, name=f"up{j + 1}_dropout")(h)
+        h = layers.ReLU()(h)
+        h = layers.Concatenate(name=f"skip{j + 1}")([h, skip])
+    y = layers.Conv2DTranspose(out_channels, 4, strides=2, padding="same", activation="tanh",
+                               kernel_initializer=init, name="output_image")(h)
+    return keras.Model(x, y, name=name)
+
+
+def patchgan_layers(n_layers=3, kernel=4):
+    """(kernel, stride) of each convolution of a PatchGAN with ``n_layers`` stride-2 blocks:
+    ``n_layers`` x (4, 2), then (4, 1) for the extra feature block and (4, 1) for the logit map."""
+    return [(kernel, 2)] * n_layers + [(kernel, 1), (kernel, 1)]
+
+
+def patchgan_receptive_field(n_layers=3, kernel=4):
+    """Side (in input pixels) of the patch one output logit of the PatchGAN sees.
+
+    Going backwards from one output pixel, each conv of kernel ``k`` widens the field by
+    ``(k - 1)`` times the product of the strides below it:
+    $r = 1 + \\sum_l (k_l - 1) \\prod_{m<l} s_m$. For the default ``n_layers=3`` this is
+    1 + 3(1 + 2 + 4 + 8 + 8) = 70, the paper's 70 x 70 PatchGAN (Isola et al. 2017, §3.2.2);
+    ``n_layers=1`` gives 16 and ``n_layers=5`` 286 (the paper's "ImageGAN" on 256 x 256).
+    """
+    field, jump = 1, 1
+    for k, s in patchgan_layers(n_layers, kernel):
+        field += (k - 1) * jump
+        jump *= s
+    return field
+
+
+def patchgan_discriminator(image_shape=(256, 256, 3), condition_shape=None, filters=64, n_layers=3, norm="batch",
+                           bn_momentum=0.9, name="discriminator"):
+    """The PatchGAN discriminator (Isola et al. 2017, §3.2.2; used again by CycleGAN).
+
+    ``C64-C128-C256-C512`` (4x4 convs, LeakyReLU 0.2, stride 2 for the first ``n_layers``,
+    stride 1 for the last; no norm on the first) and a final 4x4 conv to **one channel with no
+    activation**: the output is a map of logits, each judging whether one
+    ``patchgan_receptive_field(n_layers)`` x same patch of the input is real (70 x 70 by default).
+
+    * Pix2Pix (conditional): give ``condition_shape``; the model takes ``[condition, image]``
+      and concatenates them along channels, so D judges the *pair* (input, output).
+    * CycleGAN: leave ``condition_shape=None``; the model takes a single image.
+    ``norm``: ``"batch"`` (Pix2Pix), ``"instance"`` (CycleGAN) or ``None``.
+    """
+    init = dcgan_init()
+    image = keras.Input(image_shape, name="image")
+    if condition_shape is not None:
+        condition = keras.Input(condition_shape, name="condition")
+        inputs = [condition, image]
+        h = layers.Concatenate(name="pair")([condition, image])
+    else:
+        inputs = image
+        h = image
+    ch = filters
+    for i, (k, s) in enumerate(patchgan_layers(n_layers)[:-1]):
+        ch = filters * min(2 ** i, 8)
+        h = layers.Conv2D(ch, k, strides=s, padding="same", kernel_initializer=init,
+                          use_bias=i == 0 or norm is None, name=f"conv{i + 1}")(h)
+        n = None if i == 0 else _norm_layer(norm, bn_momentum)
+        if n is not None:
+            h = n(h)
+        h = layers.LeakyReLU(0.2)(h)
+    logits = layers.Conv2D(1, 4, strides=1, padding="same", kernel_initializer=init, name="patch_logits")(h)
+    return keras.Model(inputs, logits, name=name)
+
+
+
+# CycleGAN's ResNet generator (Zhu et al. 2017, appendix 7.2; Johnson et al. 2016's network)
+
+@keras.saving.register_keras_serializable(package="gankit")
+class ReflectionPadding2D(layers.Layer):
+    """Pad H and W by mirroring the border pixels (``tf.pad(mode="REFLECT")``), not with zeros.
+
+    CycleGAN pads this way before every 7x7 and 3x3 stride-1 convolution "to reduce
+    artifacts" (appendix 7.2): zero padding gives the generator a dark frame it learns to
+    reproduce at the image border.
+    """
+
+    def __init__(self, padding=1, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = int(padding)
+
+    def call(self, x):
+        import tensorflow as tf
+
+        p = self.padding
+        return tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]], mode="REFLECT")
+
+    def compute_output_shape(self, shape):
+        grow = lambda s: None if s is None else s + 2 * self.padding  # noqa: E731
+        return (shape[0], grow(shape[1]), grow(shape[2]), shape[3])
+
+    def get_config(self):
+        return {**super().get_config(), "padding": self.padding}
+
+
+def resnet_generator(image_shape=(256, 256, 3), filters=64, n_blocks=None, out_channels=None, name="generator"):
+    """CycleGAN's generator (Zhu et al. 2017, appendix 7.2), in the paper's notation
+
+        c7s1-64, d128, d256, R256 x n_blocks, u128, u64, c7s1-3
+
+    * ``c7s1-k``: reflection pad 3, 7x7 conv stride 1 with k filters, instance norm, ReLU;
+    * ``dk``: 3x3 conv stride 2 (halves H and W), instance norm, ReLU;
+    * ``Rk``: residual block ``x + IN(conv3x3(ReLU(IN(conv3x3(x)))))``, reflection padded,
+      no ReLU after the sum (He et al. 2016 as used by Johnson et al. 2016);
+    * ``uk``: 3x3 transposed conv stride 2 (doubles H and W), instance norm, ReLU;
+    * the last ``c7s1-3`` has no norm and ends in ``tanh``.
+
+    ``filters`` is the 64 of the paper; ``n_blocks`` defaults to 9 for images of 256 px and
+    more, 6 below (the paper's rule for 128 x 128). Instance norm is ``instance_norm()``
+    (``GroupNormalization(groups=-1)``); weights start from N(0, 0.02). The image sides must
+    be divisible by 4 (two stride-2 steps down and two up).
+    """
+    side = min(image_shape[0], image_shape[1])
+    if image_shape[0] % 4 or image_shape[1] % 4:
+        raise ValueError(f"The ResNet generator halves the image twice, so its sides must be divisible by 4; "
+                         f"got {tuple(image_shape[:2])}.")
+    n_blocks = int(n_blocks if n_blocks is not None else (9 if side >= 256 else 6))
+    out_channels = int(out_channels or image_shape[-1])
+    init = dcgan_init()
+    conv = lambda ch, k, s=1, **kw: layers.Conv2D(ch, k, strides=s, use_bias=False,  # noqa: E731
+                                                  kernel_initializer=init, **kw)
+    x = keras.Input(image_shape, name="input_image")
+    h = ReflectionPadding2D(3)(x)
+    h = layers.ReLU()(instance_norm()(conv(filters, 7, padding="valid", name="c7s1")(h)))
+    for i in (1, 2):                                        # d128, d256
+        h = conv(filters * 2 ** i, 3, 2, padding="same", name=f"d{filters * 2 ** i}_{i}")(h)
+        h = layers.ReLU()(instance_norm()(h))
+    ch = filters * 4
+    for b in range(n_blocks):                               # R256 x n_blocks
+        r = ReflectionPadding2D(1)(h)
+        r = layers.ReLU()(instance_norm()(conv(ch, 3, padding="valid", name=f"res{b + 1}_a")(r)))
+        r = ReflectionPadding2D(1)(r)
+        r = instance_norm()(conv(ch, 3, padding="valid", name=f"res{b + 1}_b")(r))
+        h = layers.Add(name=f"res{b + 1}")([h, r])
+    for i in (1, 0):                                        # u128, u64
+        h = layers.Conv2DTranspose(filters * 2 ** i, 3, strides=2, padding="same", use_bias=False,
+                                   kernel_initializer=init, name=f"u{filters * 2 ** i}")(h)
+        h = layers.ReLU()(instance_norm()(h))
+    h = ReflectionPadding2D(3)(h)
+    y = layers.Conv2D(out_channels, 7, padding="valid", activation="tanh", kernel_initializer=init,
+                      name="output_image")(h)
+    return keras.Model(x, y, name=name)
+
 
 # --- super-resolution networks (SRCNN, SRResNet, SRGAN discriminator) --------------------------
 
+@keras.saving.register_keras_serializable(package="gankit")
+class PixelShuffle(layers.Layer):
+    """Sub-pixel convolution's rearrangement (Shi et al. 2016, eq. 4): (N, H, W, C r²) ->
+    (N, H r, W r, C); output pixel (y, x, c) is input (y // r, x // r, C r (y mod r) + C (x mod r) + c),
+    which is ``depth_to_space``."""
+
+    def __init__(self, scale=2, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = int(scale)
+
+    def call(self, x):
+        return keras.ops.depth_to_space(x, self.scale)
+
+    def compute_output_shape(self, shape):
+        up = lambda s: None if s is None else s * self.scale  # noqa: E731
+        return (shape[0], up(shape[1]), up(shape[2]), shape[3] // self.scale ** 2)
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class BicubicUpscale(layers.Layer):
+    """Resize by ``scale`` with bicubic interpolation (SRCNN's first step, Dong et al. 2014 §3.1)."""
+
+    def __init__(self, scale=4, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = int(scale)
+
+    def call(self, x):
+        shape = keras.ops.shape(x)
+        return keras.ops.image.resize(x, (shape[1] * self.scale, shape[2] * self.scale), interpolation="bicubic")
+
+    def compute_output_shape(self, shape):
+        up = lambda s: None if s is None else s * self.scale  # noqa: E731
+        return (shape[0], up(shape[1]), up(shape[2]), shape[3])
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}
+
+
+def srcnn(scale=4, channels=3, filters=(64, 32), kernels=(9, 1, 5), name="srcnn"):
+    """SRCNN (Dong et al. 2014, §3.1-3.2): bicubic up-sampling, then patch extraction
+    (9x9, 64, ReLU), non-linear mapping (1x1, 32, ReLU) and reconstruction (5x5, linear),
+    F(Y) = W3 * max(0, W2 * max(0, W1 * Y + B1) + B2) + B3. Takes the low-resolution image, any size."""
+    lr = keras.Input((None, None, channels), name="lr")
+    h = BicubicUpscale(scale, name="bicubic")(lr)
+    for f, k in zip(filters, kernels):
+        h = layers.Conv2D(f, k, padding="same", activation="relu")(h)
+    sr = layers.Conv2D(channels, kernels[-1], padding="same", name="reconstruction")(h)
+    return keras.Model(lr, sr, name=name)
+
+
+def srresnet_generator(scale=4, channels=3, blocks=16, filters=64, bn_momentum=0.9, residual=False,
+                       name="generator"):
+    """SRGAN's generator (Ledig et al. 2017, fig. 4): conv 9x9 + PReLU; ``blocks`` residual
+    blocks (conv 3x3 - BN - PReLU - conv 3x3 - BN, plus the identity); conv 3x3 - BN plus a skip
+    from before the blocks; log2(scale) sub-pixel stages (conv 3x3 to 4x filters, PixelShuffle(2),
+    PReLU); conv 9x9 to the image, tanh. Fully convolutional: any LR size in, ``scale`` x out.
+
+    ``residual=True`` (not in the paper) adds the bicubic up-sampling of the input to a linear,
+    zero-initialised last conv, so the network starts as bicubic interpolation and learns only
+    the missing detail (VDSR's global residual, Kim et al. 2016): far fewer steps to beat bicubic,
+    which a CPU budget needs."""
+    if scale < 2 or scale & (scale - 1):
+        raise ValueError(f"scale must be a power of two (2, 4, 8); got {scale}.")
+    prelu = lambda: layers.PReLU(shared_axes=[1, 2])  # noqa: E731  one slope per channel
+    lr = keras.Input((None, None, channels), name="lr")
+    h = prelu()(layers.Conv2D(filters, 9, padding="same")(lr))
+    skip = h
+    for _ in range(blocks):
+        r = layers.Conv2D(filters, 3, padding="same")(h)
+        r = prelu()(layers.BatchNormalization(momentum=bn_momentum)(r))
+        r = layers.BatchNormalization(momentum=bn_momentum)(layers.Conv2D(filters, 3, padding="same")(r))
+        h = layers.Add()([h, r])
+    h = layers.BatchNormalization(momentum=bn_momentum)(layers.Conv2D(filters, 3, padding="same")(h))
+    h = layers.Add()([skip, h])
+    for _ in range(int(math.log2(scale))):
+        h = layers.Conv2D(filters * 4, 3, padding="same")(h)
+        h = prelu()(PixelShuffle(2)(h))
+    if residual:
+        detail = layers.Conv2D(channels, 9, padding="same", kernel_initializer="zeros", name="detail")(h)
+        sr = layers.Add(name="sr")([BicubicUpscale(scale, name="bicubic")(lr), detail])
+    else:
+        sr = layers.Conv2D(channels, 9, padding="same", activation="tanh", name="sr")(h)
+    return keras.Model(lr, sr, name=name)
+
+
+def srgan_discriminator(image_shape=(96, 96, 3), filters=64, dense=1024, slope=0.2, bn_momentum=0.9,
+                        name="discriminator"):
+    """SRGAN's discriminator (Ledig et al. 2017, fig. 4): eight 3x3 convs, ``filters`` doubling
+    every two (64 -> 512), stride 2 in every second, BN after all but the first, LeakyReLU(0.2);
+    then Dense(1024) - LeakyReLU - Dense(1), a logit for "this HR patch is real"."""
+    x = keras.Input(image_shape, name="hr")
+    h = layers.LeakyReLU(slope)(layers.Conv2D(filters, 3, padding="same")(x))
+    for i in range(1, 8):
+        f = filters * 2 ** (i // 2)
+        h = layers.Conv2D(f, 3, strides=2 if i % 2 else 1, padding="same")(h)
+        h = layers.LeakyReLU(slope)(layers.BatchNormalization(momentum=bn_momentum)(h))
+    h = layers.LeakyReLU(slope)(layers.Dense(dense)(layers.Flatten()(h)))
+    return keras.Model(x, layers.Dense(1, name="logit")(h), name=name)
+
 
 # --- training tricks (minibatch discrimination, spectral normalisation, packing) ---------------
+
+@keras.saving.register_keras_serializable(package="gankit")
+class MinibatchDiscrimination(layers.Layer):
+    """Minibatch discrimination (Salimans et al. 2016, §3.2): let D compare each example
+    with the rest of its minibatch, so a generator that collapses onto one output is caught.
+
+    For features f(x_i) in R^A and a learned tensor T in R^{A x B x C}:
+
+        M_i = f(x_i) T  in R^{B x C},   c_b(x_i, x_j) = exp(-||M_{i,b} - M_{j,b}||_1),
+        o(x_i)_b = sum_{j=1}^{n} c_b(x_i, x_j),   output = [f(x_i), o(x_i)]  in R^{A + B}.
+
+    The sum runs over the whole minibatch, x_i included (as in the paper), so o is at least 1.
+    Real and fake batches go through D in separate calls, so each is compared with its own
+    kind. Defaults: B = 100 kernels of C = 5 dimensions. Memory grows as n^2 B C: fine for
+    minibatches of a few hundred.
+    """
+
+    def __init__(self, num_kernels=100, kernel_dim=5, **kwargs):
+        super().__init__(**kwargs)
+        self.num_kernels = int(num_kernels)
+        self.kernel_dim = int(kernel_dim)
+
+    def build(self, input_shape):
+        if len(input_shape) != 2 or input_shape[-1] is None:
+            raise ValueError(f"MinibatchDiscrimination expects flat features (batch, A), got {tuple(input_shape)}; "
+                             "put a Flatten layer before it.")
+        self.T = self.add_weight(name="T", shape=(input_shape[-1], self.num_kernels * self.kernel_dim),
+                                 initializer=keras.initializers.RandomNormal(stddev=0.05))
+
+    def call(self, features):
+        m = keras.ops.reshape(keras.ops.matmul(features, self.T), (-1, self.num_kernels, self.kernel_dim))
+        l1 = keras.ops.sum(keras.ops.abs(m[:, None, :, :] - m[None, :, :, :]), axis=-1)  # (n, n, B)
+        o = keras.ops.sum(keras.ops.exp(-l1), axis=1)                                     # (n, B)
+        return keras.ops.concatenate([features, keras.ops.cast(o, features.dtype)], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[-1] + self.num_kernels)
+
+    def get_config(self):
+        return {**super().get_config(), "num_kernels": self.num_kernels, "kernel_dim": self.kernel_dim}
+
+
+def packed_shape(image_shape, pack):
+    """The input shape of a PacGAN discriminator that reads ``pack`` examples at once: the
+    examples are stacked along the last axis (channels of an image, coordinates of a point)."""
+    image_shape = tuple(image_shape)
+    return image_shape[:-1] + (image_shape[-1] * int(pack),)
+
+
+def pack_samples(x, pack):
+    """PacGAN packing (Lin et al. 2018, §3): (n, ..., c) -> (n // pack, ..., pack * c).
+
+    Consecutive examples form one pack (all real or all fake); a remainder of fewer than
+    ``pack`` examples is dropped. ``pack=1`` returns ``x`` unchanged. Works inside a compiled
+    ``train_step`` (the batch size may be unknown; the other axes must be known)."""
+    pack = int(pack)
+    if pack == 1:
+        return x
+    import tensorflow as tf
+
+    rest = list(x.shape[1:])
+    if any(d is None for d in rest):
+        raise ValueError(f"pack_samples needs the per-example shape, got {tuple(x.shape)}.")
+    n = tf.shape(x)[0] // pack
+    x = tf.reshape(x[: n * pack], [n, pack] + rest)
+    if len(rest) > 1:  # images: move the pack axis next to the channels, (n, H, W, pack, C)
+        x = tf.transpose(x, [0] + list(range(2, len(rest) + 1)) + [1, len(rest) + 1])
+    return tf.reshape(x, [n] + rest[:-1] + [pack * rest[-1]])
+
+
+def spectral_normalized(network, power_iterations=1):
+    """A copy of a functional ``network`` (fresh weights) whose ``Dense`` and ``Conv2D`` layers are
+    wrapped in ``keras.layers.SpectralNormalization`` (SNGAN, Miyato et al. 2018, eq. 8):
+
+        W_SN = W / sigma(W),   sigma(W) = max_{h != 0} ||W h||_2 / ||h||_2,
+
+    sigma estimated by ``power_iterations`` step(s) of the power method per training call, with
+    the vector u kept between calls (Algorithm 1). Each layer then has Lipschitz constant <= 1,
+    and so has D up to its activations (LeakyReLU is 1-Lipschitz). Keras' layer writes W / sigma
+    back into the kernel at every training call (a projection), rather than keeping W and
+    dividing on the fly as the paper does; the forward pass is the same."""
+    def wrap(layer):
+        fresh = layer.__class__.from_config(layer.get_config())
+        if isinstance(layer, (layers.Dense, layers.Conv2D)) and not isinstance(layer, layers.Conv2DTranspose):
+            return layers.SpectralNormalization(fresh, power_iterations=power_iterations, name=f"sn_{layer.name}")
+        return fresh
+
+    return keras.models.clone_model(network, clone_function=wrap)
+
+
+def with_minibatch_discrimination(network, num_kernels=100, kernel_dim=5):
+    """``network`` (a functional discriminator ending in one ``Dense`` logit layer) with a
+    ``MinibatchDiscrimination`` layer inserted before that last layer, and a new logit layer."""
+    last = network.layers[-1]
+    inner = getattr(last, "layer", last)  # a spectrally normalised Dense is a wrapper
+    if not isinstance(inner, layers.Dense) or len(network.outputs) != 1:
+        raise ValueError(f"with_minibatch_discrimination needs a discriminator ending in one Dense logit layer; "
+                         f"{network.name!r} ends in {type(last).__name__}.")
+    features = last.input
+    h = MinibatchDiscrimination(num_kernels, kernel_dim, name="minibatch_discrimination")(features)
+    logit = last.__class__.from_config({**last.get_config(), "name": "logit"})(h)
+    return keras.Model(network.inputs, logit, name=network.name)

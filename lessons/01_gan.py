@@ -753,7 +753,7 @@ steps = int(mnist.cardinality())
 before = gan.generate(256, seed=0)
 grids = viz.SampleGrid(L.out / "samples", n=64, seed=0)   # the same 64 noise vectors after every epoch
 timer = EpochTimer()
-history = gan.fit(mnist, epochs=EPOCHS, callbacks=[grids, timer], verbose=L.pick(2, 0))
+history = gan.fit(mnist, epochs=EPOCHS, callbacks=[grids, timer, *L.callbacks("gan")], verbose=L.pick(2, 0))
 L.record_history("gan", history)
 
 per_epoch = float(np.median(timer.seconds))
@@ -1034,6 +1034,36 @@ d_moved = any(not np.array_equal(a, w.numpy()) for a, w in zip(d_before, check.d
 print(L.t(f"判别器一步之后：G 变了吗？{g_moved}；D 变了吗？{d_moved}",
           f"after one discriminator step: G changed? {g_moved}; D changed? {d_moved}"))
 assert d_moved and not g_moved
+
+# %% [markdown] lang="zh"
+# ## 1.9 本课的指标
+#
+# 损失说明不了图像质量，那就直接量样本。`gankit.metrics` 用项目自己训练的 MNIST 分类器（离线可用，第 10 课详细讲）给 1.6 节的 GAN 打分：
+# **分类器 FID**（越低越好；“真实训练图像”那一行是同样样本数下的下限）、**分类器得分**（Inception 分数的类比，最高 10）、
+# **精确率 / 召回率**（样本像不像真实数据 / 真实数据的多样性覆盖了多少）。完整模式用 2000 个样本，快速模式用 300 个。
+# 这些数字也会出现在运行结束时的总结里，完整模式的结果汇总在 README 的结果表中。
+
+# %% [markdown] lang="en"
+# ## 1.9 This lesson's metrics
+#
+# Losses say nothing about image quality, so we measure the samples directly. `gankit.metrics` scores 1.6's GAN with
+# the project's own MNIST classifier (works offline; lesson 10 explains it all): **classifier FID** (lower is better;
+# the "real train images" row is the floor at the same sample size), **classifier score** (the Inception Score's
+# analogue, at most 10), and **precision / recall** (do samples look real / how much of the real variety is covered).
+# Full mode uses 2000 samples, quick mode 300. The numbers also appear in the run's closing summary, and full-mode
+# results are collected in the README's results table.
+
+# %%
+from gankit import metrics
+from gankit.evaluate import table
+
+N_METRICS = L.pick(full=2000, quick=300)
+scores = metrics.evaluate_generator(gan, "mnist", n=N_METRICS)
+print(table([("GAN (MLP)", scores), (L.t("（真实训练图像）", "(real train images)"), metrics.evaluate_real("mnist", n=N_METRICS))],
+            "mnist", N_METRICS))
+L.record_metrics("GAN (MLP)", "mnist", minutes=sum(timer.seconds) / 60,
+                 **{k: scores[k] for k in ("fid", "fid_real", "classifier_score", "precision", "recall")})
+assert np.isfinite(scores["fid"]) and scores["fid"] > scores["fid_real"]
 
 # %% [markdown] lang="zh"
 # ## 小结

@@ -18,7 +18,7 @@ def make(kind):
         return models.CGAN(latent_dim=16, design="two_scores", **SMALL)
     if kind == "acgan":
         return models.ACGAN(latent_dim=16, **SMALL)
-    return models.InfoGAN(noise_dim=8, **SMALL)
+    return models.InfoGAN(noise_dim=8, hidden=32, **SMALL)
 
 
 KINDS = ["cgan", "cgan_two", "acgan", "infogan"]
@@ -176,3 +176,20 @@ def test_cgan_learns_to_follow_the_label():
     dark = model.generate(32, labels=0, seed=1).mean()
     bright = model.generate(32, labels=1, seed=1).mean()
     assert bright - dark > 0.5, (dark, bright)
+
+
+def test_infogan_default_networks_follow_the_papers_table_1():
+    """Appendix C, table 1 (MNIST): G = FC 1024 - FC 7x7x128 - up-conv 64 - up-conv 1; D = conv 64 -
+    conv 128 - FC 1024, with Q = FC 128 on D's last hidden layer. ``hidden=0`` drops both FC 1024."""
+    def dense_units(network):
+        return [layer.units for layer in network.layers if isinstance(layer, keras.layers.Dense)]
+
+    paper = models.InfoGAN(seed=0)
+    assert dense_units(paper.generator)[:2] == [1024, 7 * 7 * 128]
+    convs = [layer.filters for layer in paper.discriminator.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert convs == [64, 128]
+    assert dense_units(paper.discriminator)[0] == 1024 and 128 in dense_units(paper.discriminator)
+    assert paper.generator.output_shape == (None, 28, 28, 1)
+    plain = models.InfoGAN(hidden=0, filters=8, seed=0)
+    assert 1024 not in dense_units(plain.generator) + dense_units(plain.discriminator)
+    assert models.InfoGAN.from_config(plain.get_config()).hidden == 0

@@ -140,3 +140,24 @@ def test_lesson_0_runs_in_quick_mode(tmp_path):
     assert pngs, "lesson 0 saved no picture"
     assert {p.name for p in pngs} <= set(summary["files"])
     assert str(runs[0]) in result.stdout          # the closing summary says where the files are
+
+
+def test_dataset_choice_from_the_command_line(tmp_path, monkeypatch):
+    """``--dataset`` reaches the lesson as GANKIT_DATASET; a name the lesson does not offer is a
+    DatasetError (which the runner turns into one paragraph and exit code 2)."""
+    from gankit.data import DatasetError
+    from gankit.lesson import runner
+
+    monkeypatch.setenv("GANKIT_RUN_DIR", str(tmp_path / "run"))
+    monkeypatch.delenv("GANKIT_DATASET", raising=False)
+    assert runner.parse(["3", "--dataset", "fashion_mnist"]).dataset == "fashion_mnist"
+    L = course.Lesson(3)
+    assert L.dataset("mnist", choices=("mnist", "fashion_mnist")) == "mnist"
+    monkeypatch.setenv("GANKIT_DATASET", "fashion_mnist")
+    assert L.dataset("mnist", choices=("mnist", "fashion_mnist")) == "fashion_mnist"
+    monkeypatch.setenv("GANKIT_DATASET", "cifar10")
+    with pytest.raises(DatasetError, match="cifar10") as err:
+        L.dataset("mnist", choices=("mnist", "fashion_mnist"))
+    assert "--dataset mnist" in str(err.value)
+    key = runner.run_key(3, True, "en", None, None, "default", None, "fashion_mnist")
+    assert key["dataset"] == "fashion_mnist"

@@ -66,6 +66,19 @@ def new_run_dir(number, root=None):
     raise RuntimeError(f"could not create a fresh run folder under {root}")
 
 
+def machine():
+    """What the lesson ran on, for results tables: OS, architecture, CPU cores, GPU if TensorFlow uses one."""
+    import platform
+
+    text = f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores"
+    tf = sys.modules.get("tensorflow")
+    try:
+        gpus = tf.config.list_logical_devices("GPU") if tf is not None else []
+    except Exception:  # noqa: BLE001 - a machine description must never fail a lesson
+        gpus = []
+    return text + (f", {len(gpus)} GPU" if gpus else "")
+
+
 def in_notebook():
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython else None
@@ -120,6 +133,27 @@ class Lesson:
         override = os.environ.get("GANKIT_EPOCHS")
         return int(override) if override else self.pick(full, quick)
 
+    def callbacks(self, name):
+        """Callbacks for a lesson's long ``fit`` (``name``: unique within the lesson):
+        ``gankit.train.StopOnNaN`` always; under ``python -m gankit.lesson`` also a
+        ``ResumableCheckpoint`` in the run's resume folder, so a killed run started again with
+        the same command continues after its last finished epoch."""
+        from gankit import train
+
+        resume = os.environ.get("GANKIT_RESUME_DIR")
+        return train.callbacks(pathlib.Path(resume) / name if resume else None)
+
+    def dataset(self, default, choices=None):
+        """The dataset this lesson trains on: ``GANKIT_DATASET`` (``--dataset``) if set, else
+        ``default``; a name outside ``choices`` gets one clear error."""
+        name = os.environ.get("GANKIT_DATASET") or default
+        if choices and name not in choices:
+            from gankit.data import DatasetError
+
+            raise DatasetError(f"Lesson {self.number} trains on one of {', '.join(choices)}; got dataset {name!r}. "
+                             f"Run it with --dataset {choices[0]} (or unset GANKIT_DATASET).")
+        return name
+
     def t(self, zh, en):
         """The text in this lesson's language (for figure titles and printed messages)."""
         return zh if self.lang == "zh" else en
@@ -161,6 +195,16 @@ class Lesson:
         self.results.update({k: (float(v) if hasattr(v, "__float__") and not isinstance(v, (str, bool)) else v)
                              for k, v in values.items()})
 
+    def record_metrics(self, model, dataset, minutes=None, **metrics):
+        """Closing metrics of one trained model, as ``eval.<model>.<dataset>.<metric>`` (plus
+        ``...minutes``, the CPU minutes it trained); ``tools/results_table.py`` turns these
+        into the READMEs' results table. ``model`` and ``dataset`` may not contain dots."""
+        if "." in f"{model}{dataset}":
+            raise ValueError(f"record_metrics: model and dataset names may not contain '.', got {model!r}, {dataset!r}")
+        if minutes is not None:
+            metrics = {"minutes": minutes, **metrics}
+        self.record(**{f"eval.{model}.{dataset}.{name}": value for name, value in metrics.items()})
+
     def record_history(self, name, history):
         """Keep the final value of every loss in a Keras ``History`` under ``name``."""
         for key, values in getattr(history, "history", history).items():
@@ -175,6 +219,7 @@ class Lesson:
             "mode": "quick" if self.quick else "full",
             "seconds": round(time.time() - self.started, 1),
             "results": self.results,
+            "machine": machine(),
             "files": sorted({str(p.relative_to(self.out)) for p in self.out.rglob("*") if p.is_file()}),
         }
         with open(self.out / "summary.json", "w", encoding="utf-8") as f:

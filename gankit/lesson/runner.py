@@ -1,14 +1,28 @@
-"""``python -m gankit.lesson [N] [--quick] [--lang zh|en] [--epochs E] [--out DIR]``.
+"""``python -m gankit.lesson [N] [--quick] [--lang zh|en] [--epochs E] [--out DIR] [--seed S]
+[--strategy default|mirrored|multiworker] [--precision auto|float32|mixed_float16|mixed_bfloat16]``.
 
 Without N it lists the lessons. With N it executes the code cells of ``lessons/NN_*.py``
 in order (the same cells the notebooks hold), prints the lesson's section headings in the
 chosen language as it goes, and ends with a summary: time taken, final losses and
 metrics, and where the pictures are. Bad input gets one paragraph and exit code 2.
+
+Resume: a run folder holds ``.unfinished`` (the run's arguments) until the lesson has run to
+its end, and ``.resume/`` with one checkpoint per long ``fit`` (``Lesson.callbacks``). Started
+again with the same arguments after a crash or a ``kill -9``, the runner adopts that folder
+and every ``fit`` that has a checkpoint continues after its last finished epoch. A finished
+run's folder is never reused, so its outputs are never overwritten.
+
+``--seed S``: deterministic TensorFlow ops and every ``keras.utils.set_random_seed(k)`` of
+the lesson shifted to ``k + S`` (``--seed 0`` keeps the lesson's own seeds): the same command
+gives bit-for-bit the same quick-mode run on a CPU.
 """
 
 import argparse
+import json
 import linecache
 import os
+import pathlib
+import shutil
 import sys
 import time
 import traceback
@@ -60,7 +74,16 @@ def parse(argv):
     parser.add_argument("--lang", default=None, help="zh or en: headings and figure labels")
     parser.add_argument("--epochs", type=int, default=None, help="override the lesson's number of epochs")
     parser.add_argument("--out", default=None, help="folder in which a new run folder is made (default runs/)")
+    parser.add_argument("--seed", type=int, default=None, help="deterministic run: shift the lesson's seeds by S")
+    parser.add_argument("--strategy", default="default", help="default, mirrored (all GPUs) or multiworker")
+    parser.add_argument("--precision", default=None, help="auto, float32, mixed_float16 or mixed_bfloat16")
+    parser.add_argument("--dataset", default=None,
+                        help="train on another dataset where the lesson offers one (e.g. fashion_mnist in lessons 3-5)")
     args = parser.parse_args(argv)
+    if args.strategy not in ("default", "mirrored", "multiworker"):
+        raise UsageError(f"--strategy must be default, mirrored or multiworker, not {args.strategy!r}")
+    if args.precision not in (None, "auto", "float32", "mixed_float16", "mixed_bfloat16"):
+        raise UsageError(f"--precision must be auto, float32, mixed_float16 or mixed_bfloat16, not {args.precision!r}")
     if args.lang is not None and args.lang not in ("zh", "en"):
         raise UsageError(f"--lang must be 'zh' or 'en', not {args.lang!r}")
     if args.epochs is not None and args.epochs < 1:
@@ -77,11 +100,75 @@ def parse(argv):
     return args
 
 
-def run(number, quick=False, lang=None, epochs=None, out=None):
+UNFINISHED = ".unfinished"
+
+
+def run_key(number, quick, lang, epochs, seed, strategy, precision, dataset=None):
+    """What makes two invocations 'the same command' for resuming."""
+    return {"lesson": number, "quick": bool(quick) or course._flag("GANKIT_QUICK"), "lang": lang,
+            "epochs": epochs or os.environ.get("GANKIT_EPOCHS"), "seed": seed,
+            "strategy": strategy or "default", "precision": precision,
+            "dataset": dataset or os.environ.get("GANKIT_DATASET")}
+
+
+def adopt_or_create(number, key, out=None):
+    """The newest unfinished run folder of this lesson made with the same arguments, else a new one.
+    Returns ``(folder, adopted)``."""
+    root = pathlib.Path(out or course.runs_root())
+    if root.is_dir():
+        for folder in sorted(root.glob(f"lesson{number:02d}-*"), reverse=True):
+            try:
+                if json.loads((folder / UNFINISHED).read_text(encoding="utf-8")) == key:
+                    return folder, True
+            except (OSError, ValueError):
+                continue
+    folder = course.new_run_dir(number, out)
+    (folder / UNFINISHED).write_text(json.dumps(key), encoding="utf-8")
+    return folder, False
+
+
+def finish(folder):
+    """The lesson ran to its end: drop the checkpoints and the marker (marker last)."""
+    shutil.rmtree(pathlib.Path(folder) / ".resume", ignore_errors=True)
+    (pathlib.Path(folder) / UNFINISHED).unlink(missing_ok=True)
+
+
+def _shift_seeds(offset):
+    """Make the lesson's ``keras.utils.set_random_seed(k)`` calls use ``k + offset``."""
+    import keras
+
+    original = getattr(keras.utils.set_random_seed, "gankit_original", keras.utils.set_random_seed)
+
+    def set_random_seed(seed):
+        return original(int(seed) + offset)
+
+    set_random_seed.gankit_original = original
+    keras.utils.set_random_seed = set_random_seed
+
+
+def run(number, quick=False, lang=None, epochs=None, out=None, seed=None, strategy="default", precision=None,
+        dataset=None):
     """Execute lesson ``number``'s code cells; return its summary dict."""
     lang = lang or os.environ.get("GANKIT_LANG") or "zh"
-    run_dir = course.new_run_dir(number, out)
+    key = run_key(number, quick, lang, epochs, seed, strategy, precision, dataset)
+    if dataset:
+        os.environ["GANKIT_DATASET"] = dataset
+    run_dir, adopted = adopt_or_create(number, key, out)
+    if adopted:
+        print(f"[gankit] continuing the unfinished run in {run_dir} (same lesson and arguments)", flush=True)
     os.environ["GANKIT_RUN_DIR"] = str(run_dir)
+    os.environ["GANKIT_RESUME_DIR"] = str(run_dir / ".resume")
+    if seed is not None or strategy != "default" or precision:
+        from gankit import train
+
+        if seed is not None:
+            train.set_seed(seed)
+            _shift_seeds(seed)
+        if precision:
+            train.set_precision(precision)
+        if strategy != "default":
+            replicas = train.use_strategy(strategy).num_replicas_in_sync
+            print(f"[gankit] {strategy} strategy: {replicas} replica(s)", flush=True)
     os.environ["GANKIT_LANG"] = lang
     if quick:
         os.environ["GANKIT_QUICK"] = "1"
@@ -107,6 +194,8 @@ def run(number, quick=False, lang=None, epochs=None, out=None):
         linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
         code = compile(text, filename, "exec")
         exec(code, namespace)
+    finish(run_dir)  # before the summary, so its file list has no marker in it
+    os.environ.pop("GANKIT_RESUME_DIR", None)
     lesson = course.Lesson.current
     return lesson.summary() if lesson else {"lesson": number, "results": {}, "files": []}
 
@@ -133,7 +222,9 @@ def main(argv=None):
         args = parse(argv)
     except UsageError as err:
         print(f"gankit.lesson: {err}. Usage: python -m gankit.lesson N [--quick] [--lang zh|en] "
-              f"[--epochs E] [--out DIR], where N is one of the lessons written so far: {_valid()}. "
+              f"[--epochs E] [--out DIR] [--seed S] [--strategy default|mirrored|multiworker] "
+              f"[--precision auto|float32|mixed_float16|mixed_bfloat16] [--dataset NAME], where N is one of the lessons written "
+              f"so far: {_valid()}. "
               "Run 'python -m gankit.lesson' with no arguments to list all lessons with their titles.",
               file=sys.stderr)
         return 2
@@ -146,13 +237,15 @@ def main(argv=None):
 
     started = time.time()
     try:
-        summary = run(args.lesson, quick=args.quick, lang=args.lang, epochs=args.epochs, out=args.out)
+        summary = run(args.lesson, quick=args.quick, lang=args.lang, epochs=args.epochs, out=args.out,
+                      seed=args.seed, strategy=args.strategy, precision=args.precision, dataset=args.dataset)
     except DatasetError as err:
         print(f"\ngankit.lesson: lesson {args.lesson} needs data it could not find. {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"\ngankit.lesson: interrupted after {time.time() - started:.0f} s; files so far are in "
-              f"{os.environ.get('GANKIT_RUN_DIR')}.", file=sys.stderr)
+              f"{os.environ.get('GANKIT_RUN_DIR')}. Run the same command again to continue from the last "
+              f"finished epoch.", file=sys.stderr)
         return 130
     except Exception:  # a real bug: show where, then fail
         traceback.print_exc()

@@ -6,5 +6,8 @@ from gankit.models.cgan import CGAN, ClassConditional
 from gankit.models.acgan import ACGAN
 from gankit.models.infogan import InfoGAN
 from gankit.models.wgan import WGAN, WGANGP
+from gankit.models.srgan import SRCNN, SRGAN, SRResNet
+from gankit.models.pix2pix import Pix2Pix
+from gankit.models.cyclegan import CycleGAN
 
-__all__ = ["AdversarialModel", "GAN", "DCGAN", "WGAN", "WGANGP", "ClassConditional", "CGAN", "ACGAN", "InfoGAN"]
+__all__ = ["AdversarialModel", "GAN", "DCGAN", "WGAN", "WGANGP", "ClassConditional", "CGAN", "ACGAN", "InfoGAN", "Pix2Pix", "CycleGAN", "SRCNN", "SRResNet", "SRGAN"]

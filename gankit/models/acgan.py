@@ -51,7 +51,8 @@ class ACGAN(ClassConditional):
 
     def sample_labels(self, n):
         """c ~ p_c, uniform over the classes."""
-        return keras.random.randint((n,), 0, self.num_classes, dtype="int32", seed=self.seed_generator)
+        return self.replica_sample(
+            lambda m: keras.random.randint((m,), 0, self.num_classes, dtype="int32", seed=self.seed_generator), n)
 
     def train_step(self, data):
         real, labels = data[0], tf.cast(tf.reshape(data[1], [-1]), "int32")

@@ -24,6 +24,9 @@ class AdversarialModel(keras.Model):
 
     #: names of the ``keras.metrics.Mean`` trackers; ``train_step`` returns these keys.
     loss_names = ("d_loss", "g_loss")
+    #: ``compile``'s default ``jit_compile``. Keras' ``"auto"`` means XLA on a GPU and none on a
+    #: CPU; a model that ``benchmarks/train_step.py`` measures faster otherwise sets it.
+    default_jit_compile = "auto"
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -42,10 +45,18 @@ class AdversarialModel(keras.Model):
 
     def compile(self, g_optimizer=None, d_optimizer=None, **kwargs):
         kwargs.setdefault("optimizer", None)
+        kwargs.setdefault("jit_compile", self.default_jit_compile)
         super().compile(**kwargs)
         default_g, default_d = self.default_optimizers()
         self.g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer is not None else default_g
         self.d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer is not None else default_d
+        if self.generator.dtype_policy.name == "mixed_float16":  # float16 gradients underflow without loss scaling
+            wrap = lambda o: o if isinstance(o, keras.optimizers.LossScaleOptimizer) else (  # noqa: E731
+                keras.optimizers.LossScaleOptimizer(o))
+            self.g_optimizer, self.d_optimizer = wrap(self.g_optimizer), wrap(self.d_optimizer)
+        if tf.distribute.get_strategy().num_replicas_in_sync > 1:  # batch statistics over the global batch
+            from gankit.train import sync_batch_norm
+            sync_batch_norm(self)
 
     @property
     def metrics(self):
@@ -64,12 +75,39 @@ class AdversarialModel(keras.Model):
 
     def sample_latent(self, n):
         """z ~ N(0, I) of shape (n, latent_dim), drawn from the model's own seed generator."""
-        return keras.random.normal((n, self.latent_dim), seed=self.seed_generator)
+        return self.replica_sample(lambda m: keras.random.normal((m, self.latent_dim), seed=self.seed_generator), n)
+
+    @staticmethod
+    def replica_sample(draw, n):
+        """``draw(m)`` for this step's *global* batch, keeping this replica's ``n`` rows.
+
+        Under ``tf.distribute`` every replica draws the same global sample (the seed generator
+        is in the same state everywhere) and keeps its own slice, so k replicas see exactly
+        the noise one device would see for the whole batch. With one device it is ``draw(n)``.
+        """
+        context = tf.distribute.get_replica_context()
+        replicas = context.num_replicas_in_sync if context is not None else 1
+        if replicas == 1:
+            return draw(n)
+        start = tf.cast(context.replica_id_in_sync_group, tf.int32) * n
+        return tf.nest.map_structure(lambda t: t[start:start + n], draw(n * replicas))
 
     def apply(self, optimizer, tape, loss, network):
-        """One gradient step of ``loss`` on ``network``'s trainable weights only."""
+        """One gradient step of ``loss`` on ``network``'s trainable weights only.
+
+        ``loss`` is a mean over this replica's examples. Under ``tf.distribute`` the optimizer
+        sums the replicas' gradients, so they are divided by the number of replicas first:
+        the step follows the mean over the *global* batch, as on one device. A
+        ``LossScaleOptimizer`` (mixed_float16) gets its scaled loss via ``output_gradients``
+        and unscales the gradients itself."""
         weights = network.trainable_weights
-        grads = tape.gradient(loss, weights)
+        scale = None
+        if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+            scale = tf.cast(optimizer.scale_loss(tf.ones_like(loss)), loss.dtype)
+        grads = tape.gradient(loss, weights, output_gradients=scale)
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        if replicas > 1:
+            grads = [None if g is None else g / tf.cast(replicas, g.dtype) for g in grads]
         optimizer.apply_gradients(zip(grads, weights))
 
     def call(self, z, training=False):

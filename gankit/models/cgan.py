@@ -116,7 +116,8 @@ class CGAN(ClassConditional):
 
     def wrong_labels(self, labels):
         """y' = (y + u) mod K with u uniform in 1..K-1: a label guaranteed to differ from y."""
-        shift = keras.random.randint(tf.shape(labels), 1, self.num_classes, dtype="int32", seed=self.seed_generator)
+        shift = self.replica_sample(lambda m: keras.random.randint(
+            (m,), 1, self.num_classes, dtype="int32", seed=self.seed_generator), tf.shape(labels)[0])
         return (tf.cast(labels, "int32") + shift) % self.num_classes
 
     def train_step(self, data):

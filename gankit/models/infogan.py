@@ -25,7 +25,9 @@ class InfoGAN(AdversarialModel):
     """InfoGAN with DCGAN-style networks; the paper's MNIST setting by default: 62 noise
     dimensions, one 10-way categorical code, two continuous codes ~ U(-1, 1), lambda = 1 for
     the categorical and 0.1 for the continuous codes (§7: "a smaller lambda" keeps L_I on the
-    scale of the GAN loss), Adam 2e-4 for D/Q and 1e-3 for G (appendix C).
+    scale of the GAN loss), Adam 2e-4 for D/Q and 1e-3 for G, and the networks of appendix C,
+    table 1: ``filters=64`` gives its conv 64/128 layers and ``hidden=1024`` its fully connected
+    layer in both G and D (``hidden=0`` drops it: plain DCGAN bodies).
 
     The generator's input is ``[noise, one_hot(category), continuous]`` (``latent_dim`` is
     its total length). ``fit`` reports ``d_loss``, ``g_loss`` and ``info_loss`` (= -lambda L_I
@@ -35,15 +37,15 @@ class InfoGAN(AdversarialModel):
     loss_names = ("d_loss", "g_loss", "info_loss")
 
     def __init__(self, generator=None, discriminator=None, noise_dim=62, num_categories=10, num_continuous=2,
-                 image_shape=(28, 28, 1), lambda_category=1.0, lambda_continuous=0.1, filters=64, seed=None,
+                 image_shape=(28, 28, 1), lambda_category=1.0, lambda_continuous=0.1, filters=64, hidden=1024, seed=None,
                  **kwargs):
         self.noise_dim, self.num_categories = int(noise_dim), int(num_categories)
-        self.num_continuous, self.filters = int(num_continuous), int(filters)
+        self.num_continuous, self.filters, self.hidden = int(num_continuous), int(filters), int(hidden or 0)
         self.image_shape = tuple(image_shape)
         latent_dim = self.noise_dim + self.num_categories + self.num_continuous
-        generator = generator or nets.dcgan_generator(latent_dim, self.image_shape, filters)
+        generator = generator or nets.info_generator(latent_dim, self.image_shape, filters, self.hidden)
         discriminator = discriminator or nets.info_discriminator(self.image_shape, self.num_categories,
-                                                                 self.num_continuous, filters)
+                                                                 self.num_continuous, filters, hidden=self.hidden)
         super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
         self.lambda_category, self.lambda_continuous = float(lambda_category), float(lambda_continuous)
 
@@ -58,10 +60,11 @@ class InfoGAN(AdversarialModel):
 
     def sample_codes(self, n):
         """z ~ N(0, I), c_cat ~ Cat(K), c_cont ~ U(-1, 1), drawn from the model's seed generator."""
-        noise = keras.random.normal((n, self.noise_dim), seed=self.seed_generator)
-        category = keras.random.randint((n,), 0, self.num_categories, dtype="int32", seed=self.seed_generator)
-        continuous = keras.random.uniform((n, max(self.num_continuous, 1)), -1.0, 1.0, seed=self.seed_generator)
-        return noise, category, continuous
+        def draw(m):  # for the global batch; each replica keeps its slice (AdversarialModel.replica_sample)
+            return (keras.random.normal((m, self.noise_dim), seed=self.seed_generator),
+                    keras.random.randint((m,), 0, self.num_categories, dtype="int32", seed=self.seed_generator),
+                    keras.random.uniform((m, max(self.num_continuous, 1)), -1.0, 1.0, seed=self.seed_generator))
+        return self.replica_sample(draw, n)
 
     def info_loss(self, category, continuous, q_category, q_continuous):
         """-lambda L_I up to a constant: lambda_cat * CE(c_cat, Q) + lambda_cont * 1/2 ||c_cont - mu_Q||^2."""
@@ -145,4 +148,4 @@ class InfoGAN(AdversarialModel):
         return {**config, "noise_dim": self.noise_dim, "num_categories": self.num_categories,
                 "num_continuous": self.num_continuous, "image_shape": list(self.image_shape),
                 "lambda_category": self.lambda_category, "lambda_continuous": self.lambda_continuous,
-                "filters": self.filters}
+                "filters": self.filters, "hidden": self.hidden}

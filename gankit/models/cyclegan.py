@@ -1,0 +1,346 @@
+"""CycleGAN (Zhu, Park, Isola and Efros 2017): unpaired image-to-image translation.
+
+Two domains X and Y, two generators ``G: X -> Y`` and ``F: Y -> X``, two discriminators
+``D_Y`` (is this a real y?) and ``D_X``. The full objective (eq. 3 plus the identity term of §5.2)
+
+    L(G, F, D_X, D_Y) = L_GAN(G, D_Y, X, Y) + L_GAN(F, D_X, Y, X)
+                        + lambda L_cyc(G, F) + 0.5 lambda L_identity(G, F)
+
+with the least-squares adversarial loss (§4, "Training details"), lambda = 10,
+
+    L_cyc      = E_x ||F(G(x)) - x||_1 + E_y ||G(F(y)) - y||_1            (eq. 2)
+    L_identity = E_y ||G(y) - y||_1 + E_x ||F(x) - x||_1                   (§5.2, after Taigman et al.)
+
+Both discriminators learn from a pool of the last 50 generated images rather than only the
+newest ones (Shrivastava et al. 2017), and the learning rate of Adam(2e-4, beta_1 = 0.5) stays
+constant for the first half of training and decays linearly to 0 over the second half.
+"""
+
+import numpy as np
+import keras
+import tensorflow as tf
+
+from gankit import losses, nets
+from gankit.models.base import AdversarialModel
+
+
+class ImagePool:
+    """A buffer of the ``size`` most useful past fakes (Shrivastava et al. 2017; CycleGAN §4).
+
+    ``query(images)`` goes through the batch one image at a time, exactly like the authors'
+    ``ImagePool``:
+
+    * while the pool holds fewer than ``size`` images, the new image is stored and returned;
+    * after that, with probability 1/2 the new image is returned unchanged; otherwise a stored
+      image drawn uniformly is returned *and replaced* by the new one.
+
+    So the discriminator sees a mix of today's fakes and older ones, and cannot just chase the
+    generator's latest move. The state lives in ``tf.Variable``s (the images and a count) and
+    ``query`` is made of TensorFlow ops only, so it runs inside a compiled ``train_step``.
+    The pool is training state, not a model weight: it is not saved with the model.
+    ``size=0`` turns it off (``query`` returns its input).
+    """
+
+    def __init__(self, image_shape, size=50, seed=None, name="image_pool"):
+        self.size = int(size)
+        self.image_shape = tuple(int(s) for s in image_shape)
+        self.seed_generator = keras.random.SeedGenerator(seed, name=f"{name}_seed")
+        with tf.init_scope():
+            self.images = tf.Variable(tf.zeros((max(self.size, 1), *self.image_shape)), trainable=False,
+                                      name=f"{name}_images")
+            self.count = tf.Variable(0, dtype=tf.int32, trainable=False, name=f"{name}_count")
+
+    def reset(self):
+        self.count.assign(0)
+        self.images.assign(tf.zeros_like(self.images))
+
+    def stored(self):
+        """The images stored so far (numpy), in slot order."""
+        return np.asarray(self.images[: int(self.count.numpy())])
+
+    def query(self, images):
+        if self.size <= 0:
+            return images
+        images = tf.convert_to_tensor(images, tf.float32)
+        n = tf.shape(images)[0]
+        # Both draws are made up front for the whole batch; image i uses entry i.
+        coins = keras.random.uniform((n,), 0.0, 1.0, seed=self.seed_generator)
+        slots = keras.random.randint((n,), 0, self.size, seed=self.seed_generator)
+
+        def one(i, out):
+            image = images[i]
+            count = self.count.read_value()
+
+            def fill():
+                self.images.scatter_nd_update([[count]], image[None])
+                self.count.assign_add(1)
+                return image
+
+            def swap():
+                slot = slots[i]
+                old = tf.identity(self.images[slot])
+                with tf.control_dependencies([old]):
+                    self.images.scatter_nd_update([[slot]], image[None])
+                return old
+
+            chosen = tf.cond(count < self.size, fill,
+                             lambda: tf.cond(coins[i] > 0.5, swap, lambda: tf.identity(image)))
+            with tf.control_dependencies([chosen]):  # image i+1 must see what image i stored
+                return i + 1, out.write(i, chosen)
+
+        out = tf.TensorArray(tf.float32, size=n, element_shape=self.image_shape)
+        _, out = tf.while_loop(lambda i, _: i < n, one, (tf.constant(0), out), parallel_iterations=1)
+        return tf.reshape(out.stack(), tf.shape(images))
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
+    """CycleGAN's schedule (§4): the rate stays at ``initial_learning_rate`` for the first
+    ``decay_start`` optimizer steps (half of ``total_steps`` by default) and then falls
+    linearly to 0 at ``total_steps``:
+
+        lr(t) = lr_0 * min(1, (T - t) / (T - t_0)),  clipped at 0.
+
+    The paper counts epochs (100 constant + 100 decaying); counting steps is the same line
+    drawn finer. ``CycleGAN.compile(total_steps=...)`` gives both optimizers this schedule.
+    """
+
+    def __init__(self, initial_learning_rate=2e-4, total_steps=1000, decay_start=None):
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.total_steps = int(total_steps)
+        self.decay_start = int(self.total_steps // 2 if decay_start is None else decay_start)
+        if not 0 <= self.decay_start < self.total_steps:
+            raise ValueError(f"decay_start must lie in [0, total_steps); got {self.decay_start} and "
+                             f"total_steps={self.total_steps}.")
+
+    def __call__(self, step):
+        t = tf.cast(step, tf.float32)
+        left = (self.total_steps - t) / float(self.total_steps - self.decay_start)
+        return self.initial_learning_rate * tf.clip_by_value(left, 0.0, 1.0)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate, "total_steps": self.total_steps,
+                "decay_start": self.decay_start}
+
+
+class _Weights:
+    """Several networks' weights in the one attribute ``AdversarialModel.apply`` reads."""
+
+    def __init__(self, weights):
+        self.trainable_weights = list(weights)
+
+
+def pixel_accuracy(images, targets, tolerance=16):
+    """Share of pixels whose R, G and B values (on the 0-255 scale) are *all* within
+    ``tolerance`` of the target's: ``max_c |a_c - b_c| <= tolerance``. The per-pixel accuracy
+    used to score aerial photo -> map translation against the true maps. Inputs in [-1, 1]
+    (numpy or tensors), same shape (N, H, W, C); both are rounded to uint8 first."""
+    from gankit.data import to_uint8
+
+    a, b = to_uint8(images).astype(np.int16), to_uint8(targets).astype(np.int16)
+    if a.shape != b.shape:
+        raise ValueError(f"pixel_accuracy needs images and targets of one shape; got {a.shape} and {b.shape}.")
+    return float(np.mean(np.abs(a - b).max(axis=-1) <= tolerance))
+
+
+def l1(a, b):
+    """Mean absolute difference, the L1 of eq. 2 averaged over pixels (the authors' ``L1Loss``)."""
+    return tf.reduce_mean(tf.abs(tf.cast(a, tf.float32) - tf.cast(b, tf.float32)))
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class CycleGAN(AdversarialModel):
+    """Zhu et al. 2017: ``G: X -> Y`` (``generator``), ``F: Y -> X`` (``generator_f``),
+    ``D_Y`` (``discriminator``) and ``D_X`` (``discriminator_x``).
+
+    ``fit`` takes batches ``(x, y)`` of *unpaired* images, e.g. ``gankit.data.load("maps_unpaired")``.
+    One ``train_step`` is one iteration of the authors' code:
+
+    1. G and F descend (one Adam over both generators' weights)
+       ``L_LSGAN(G) + L_LSGAN(F) + cycle_weight * L_cyc + identity_weight * cycle_weight * L_identity``,
+       where the generator's least-squares term is E[(D(G(x)) - 1)^2] (eq. of §4);
+    2. D_X and D_Y descend (one Adam over both discriminators' weights) the least-squares loss
+       1/2 E[(D(y) - 1)^2] + 1/2 E[D(y_fake)^2], with ``y_fake`` drawn from a pool of the last
+       ``pool_size`` fakes (``ImagePool``); the halving slows D relative to G (§4).
+
+    ``cycle_weight=0`` is the paper's "GAN alone" ablation (the identity term, a fraction of it,
+    vanishes too). Networks default to ``nets.resnet_generator`` and a 70 x 70 PatchGAN with
+    instance norm; ``filters``, ``n_blocks``, ``d_filters`` and ``d_layers`` shrink them for a CPU.
+    """
+
+    loss_names = ("d_loss", "g_loss", "adv_loss", "cycle_loss", "identity_loss")
+
+    def __init__(self, generator=None, discriminator=None, generator_f=None, discriminator_x=None,
+                 image_shape=(256, 256, 3), filters=64, n_blocks=None, d_filters=64, d_layers=3,
+                 cycle_weight=10.0, identity_weight=0.5, pool_size=50, seed=None, **kwargs):
+        self.image_shape = tuple(int(s) for s in image_shape)
+        self.filters, self.d_filters, self.d_layers = int(filters), int(d_filters), int(d_layers)
+        self.n_blocks = None if n_blocks is None else int(n_blocks)
+        generator = generator or self.build_generator("generator_g")
+        generator_f = generator_f or self.build_generator("generator_f")
+        discriminator = discriminator or self.build_discriminator("discriminator_y")
+        discriminator_x = discriminator_x or self.build_discriminator("discriminator_x")
+        super().__init__(generator, discriminator, latent_dim=self.image_shape[-1], seed=seed, **kwargs)
+        self.generator_f = generator_f
+        self.discriminator_x = discriminator_x
+        self.cycle_weight = float(cycle_weight)
+        self.identity_weight = float(identity_weight)
+        self.pool_size = int(pool_size)
+        pool_seed = None if seed is None else int(seed) + 1
+        self.pools = {"x": ImagePool(self.image_shape, self.pool_size, pool_seed, name="pool_x"),
+                      "y": ImagePool(self.image_shape, self.pool_size,
+                                     None if pool_seed is None else pool_seed + 1, name="pool_y")}
+
+    def build_generator(self, name):
+        return nets.resnet_generator(self.image_shape, filters=self.filters, n_blocks=self.n_blocks, name=name)
+
+    def build_discriminator(self, name):
+        return nets.patchgan_discriminator(self.image_shape, filters=self.d_filters, n_layers=self.d_layers,
+                                           norm="instance", name=name)
+
+    # -- the paper's names --------------------------------------------------------------
+    @property
+    def generator_g(self):
+        """G: X -> Y (the base class's ``generator``)."""
+        return self.generator
+
+    @property
+    def discriminator_y(self):
+        """D_Y (the base class's ``discriminator``)."""
+        return self.discriminator
+
+    def generator_weights(self):
+        return self.generator.trainable_weights + self.generator_f.trainable_weights
+
+    def discriminator_weights(self):
+        return self.discriminator.trainable_weights + self.discriminator_x.trainable_weights
+
+    # -- training -----------------------------------------------------------------------
+    def compile(self, g_optimizer=None, d_optimizer=None, total_steps=None, decay_start=None, **kwargs):
+        """Adam(2e-4, beta_1=0.5) for the two generators together and for the two discriminators
+        together (§4). With ``total_steps`` (epochs x steps per epoch) and no optimizer given, both
+        use ``LinearDecay``: constant for the first half, linearly down to 0 over the second."""
+        if total_steps:
+            make = lambda: keras.optimizers.Adam(LinearDecay(2e-4, total_steps, decay_start),  # noqa: E731
+                                                 beta_1=0.5)
+            g_optimizer = g_optimizer if g_optimizer is not None else make()
+            d_optimizer = d_optimizer if d_optimizer is not None else make()
+        super().compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **kwargs)
+
+    def apply_to(self, optimizer, tape, loss, weights):
+        """``AdversarialModel.apply`` on a list of weights (both generators, or both discriminators),
+        so loss scaling and multi-device averaging are handled in one place, the base class."""
+        self.apply(optimizer, tape, loss, _Weights(weights))
+
+    @staticmethod
+    def unpaired_batches(data):
+        if not isinstance(data, (tuple, list)) or len(data) < 2:
+            raise ValueError("CycleGAN.fit expects batches (x, y) of images from the two domains, e.g. "
+                             "gankit.data.load('maps_unpaired') or fit(x=images_x, y=images_y).")
+        return data[0], data[1]
+
+    def train_step(self, data):
+        real_x, real_y = self.unpaired_batches(data)
+        G, F, D_X, D_Y = self.generator, self.generator_f, self.discriminator_x, self.discriminator
+
+        # 1. both generators, one tape: adversarial + cycle + identity terms.
+        with tf.GradientTape() as tape:
+            fake_y = G(real_x, training=True)
+            fake_x = F(real_y, training=True)
+            cycled_x = F(fake_y, training=True)
+            cycled_y = G(fake_x, training=True)
+            # gankit's LSGAN G loss has Mao et al.'s 1/2; CycleGAN's is E[(D(G(x)) - 1)^2].
+            adv = 2.0 * (losses.least_squares_g_loss(D_Y(fake_y, training=True))
+                         + losses.least_squares_g_loss(D_X(fake_x, training=True)))
+            cycle = l1(cycled_x, real_x) + l1(cycled_y, real_y)
+            g_loss = adv + self.cycle_weight * cycle
+            identity_scale = self.identity_weight * self.cycle_weight
+            if identity_scale > 0:
+                identity = l1(G(real_y, training=True), real_y) + l1(F(real_x, training=True), real_x)
+                g_loss += identity_scale * identity
+            else:
+                identity = tf.constant(0.0)
+        self.apply_to(self.g_optimizer, tape, g_loss, self.generator_weights())
+
+        # 2. both discriminators, on real images and on fakes drawn from the pools.
+        pooled_y = self.pools["y"].query(tf.stop_gradient(fake_y))
+        pooled_x = self.pools["x"].query(tf.stop_gradient(fake_x))
+        with tf.GradientTape() as tape:
+            d_y = losses.least_squares_d_loss(D_Y(real_y, training=True), D_Y(pooled_y, training=True))
+            d_x = losses.least_squares_d_loss(D_X(real_x, training=True), D_X(pooled_x, training=True))
+            d_loss = d_x + d_y
+        self.apply_to(self.d_optimizer, tape, d_loss, self.discriminator_weights())
+
+        return self.record(d_loss=d_loss, g_loss=g_loss, adv_loss=adv, cycle_loss=cycle, identity_loss=identity)
+
+    def expected_image_shape(self):
+        return self.image_shape
+
+    def build_optimizers(self):
+        self.g_optimizer.build(self.generator_weights())
+        self.d_optimizer.build(self.discriminator_weights())
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """``AdversarialModel.fit`` with ``x`` a dataset of ``(x, y)`` batches (or two arrays).
+
+        Both optimizers are built here, before ``fit`` traces ``train_step``: a ``tf.function``
+        that creates variables on its first call is traced twice, and tracing this step (four
+        networks, six generator passes) is the slow part of a short run on a CPU."""
+        if getattr(self, "g_optimizer", None) is None:
+            raise RuntimeError("Call model.compile() before model.fit().")
+        if not self.g_optimizer.built or not self.d_optimizer.built:
+            self.build_optimizers()
+        return super().fit(x, y, *args, **kwargs)
+
+    # -- using it -----------------------------------------------------------------------
+    def translate(self, images, direction="x2y", batch_size=64):
+        """Translate images (numpy in [-1, 1]): ``"x2y"`` runs G, ``"y2x"`` runs F. A batch
+        (N, H, W, C) gives a batch back; a single image (H, W, C) gives a single image."""
+        if direction not in ("x2y", "y2x"):
+            raise ValueError(f"direction must be 'x2y' (G: X -> Y) or 'y2x' (F: Y -> X); got {direction!r}.")
+        images = np.asarray(images, dtype="float32")
+        single = images.ndim == len(self.image_shape)
+        if single:
+            images = images[None]
+        if images.shape[1:] != self.image_shape:
+            raise ValueError(f"translate() expects images of shape {self.image_shape} (or a batch of them); "
+                             f"got {images.shape[1:] if not single else images.shape[1:]}. Load them with "
+                             f"image_size={self.image_shape[0]}.")
+        network = self.generator if direction == "x2y" else self.generator_f
+        out = self.run_batched(network, [images], batch_size)
+        return out[0] if single else out
+
+    def cycle(self, images, direction="x2y", batch_size=64):
+        """(translated, reconstructed): ``x -> G(x) -> F(G(x))`` for ``"x2y"``, the mirror for ``"y2x"``."""
+        there = self.translate(images, direction, batch_size)
+        back = self.translate(there, "y2x" if direction == "x2y" else "x2y", batch_size)
+        return there, back
+
+    def generate(self, *args, **kwargs):
+        raise TypeError("A CycleGAN translates images rather than sampling noise: use "
+                        "model.translate(images, direction='x2y' or 'y2x').")
+
+    def score(self, images, batch_size=256, domain="y"):
+        """Mean of D's raw least-squares output over its patches (1 = looks real), per image."""
+        network = self.discriminator if domain == "y" else self.discriminator_x
+        out = self.run_batched(network, [np.asarray(images, dtype="float32")], batch_size)
+        return out.reshape(len(out), -1).mean(axis=1)
+
+    # -- serialization ------------------------------------------------------------------
+    def get_config(self):
+        config = super().get_config()
+        config.pop("latent_dim", None)
+        return {**config,
+                "generator_f": keras.saving.serialize_keras_object(self.generator_f),
+                "discriminator_x": keras.saving.serialize_keras_object(self.discriminator_x),
+                "image_shape": list(self.image_shape), "filters": self.filters, "n_blocks": self.n_blocks,
+                "d_filters": self.d_filters, "d_layers": self.d_layers, "cycle_weight": self.cycle_weight,
+                "identity_weight": self.identity_weight, "pool_size": self.pool_size}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator", "generator_f", "discriminator_x"):
+            if config.get(key) is not None:
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)

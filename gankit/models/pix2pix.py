@@ -1,0 +1,169 @@
+"""Pix2Pix (Isola et al. 2017): paired image-to-image translation with a conditional GAN.
+
+The generator maps an input image x to an output G(x) (no noise vector: the paper's only noise
+is dropout); the discriminator judges the *pair* (x, y): is y the real target of x, or G(x)?
+
+    L_cGAN(G, D) = E_{x,y}[log D(x, y)] + E_x[log(1 - D(x, G(x)))]          (Pix2Pix, eq. 1)
+    L_L1(G)      = E_{x,y}[ ||y - G(x)||_1 ]                                 (eq. 3)
+    G*           = arg min_G max_D  L_cGAN(G, D) + lambda L_L1(G),  lambda = 100   (eq. 4)
+
+L1 alone is minimised by the per-pixel *median* of the plausible outputs, a blurred compromise;
+the adversarial term, scored patch by patch by a PatchGAN, penalises exactly that blur.
+``gan_weight=0`` trains the L1-only baseline with the same code.
+"""
+
+import numpy as np
+import keras
+import tensorflow as tf
+
+from gankit import losses, nets
+from gankit.models.base import AdversarialModel
+
+
+def l1_loss(target, output):
+    """Mean absolute error E[|y - G(x)|] over pixels and batch (Pix2Pix, eq. 3)."""
+    return tf.reduce_mean(tf.abs(tf.cast(target, tf.float32) - tf.cast(output, tf.float32)))
+
+
+def mean_gradient_magnitude(images):
+    """Sharpness of each image: the mean over pixels (and channels) of the finite-difference
+    gradient magnitude sqrt((I[i, j+1] - I[i, j])^2 + (I[i+1, j] - I[i, j])^2), on images in
+    [-1, 1]. Blur lowers it; comparing with the target's value says how much detail is missing.
+    Returns one float per image (numpy)."""
+    x = np.asarray(images, dtype="float32")
+    if x.ndim == 3:
+        x = x[None]
+    dx = x[:, :-1, 1:, :] - x[:, :-1, :-1, :]
+    dy = x[:, 1:, :-1, :] - x[:, :-1, :-1, :]
+    return np.sqrt(dx ** 2 + dy ** 2).mean(axis=(1, 2, 3))
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class Pix2Pix(AdversarialModel):
+    """U-Net generator + conditional PatchGAN discriminator, trained on ``(input, target)`` pairs.
+
+    * ``image_shape``: shape of the input images; ``out_channels``: the target's channels
+      (default: the same as the input's).
+    * ``filters`` (generator) / ``d_filters`` (discriminator, default ``filters``): 64 in the paper;
+      fewer make a CPU-sized model. ``n_layers``: PatchGAN depth (3 -> 70 x 70 patches).
+    * ``l1_weight`` = lambda = 100 (eq. 4); ``gan_weight`` scales the adversarial term of G's loss
+      (1 = Pix2Pix, 0 = the L1-only baseline; D is trained either way, so its loss shows how
+      easily it tells the blurred outputs apart).
+
+    The discriminator's loss is halved, as in the paper (§3.3), which slows D relative to G.
+
+    ``norm="instance"`` (default): the paper uses batch norm with batch size 1 *and the test
+    batch's statistics at test time* (§3.3), which is exactly instance normalisation; using it
+    directly keeps that behaviour for any batch size, and ``translate`` gives each picture the
+    same output whatever else is in its batch. ``norm="batch"`` is the literal batch norm
+    (moving averages at test time, which an adversarially trained G can drift away from).
+    """
+
+    loss_names = ("d_loss", "g_loss", "g_gan", "g_l1")
+
+    def __init__(self, generator=None, discriminator=None, image_shape=(256, 256, 3), out_channels=None,
+                 filters=64, d_filters=None, n_layers=3, norm="instance", l1_weight=100.0, gan_weight=1.0, seed=None,
+                 latent_dim=None, **kwargs):
+        del latent_dim  # no noise vector in Pix2Pix (the base class's field is kept for compatibility)
+        self.image_shape = tuple(int(s) for s in image_shape)
+        self.out_channels = int(out_channels or self.image_shape[-1])
+        self.filters, self.d_filters = int(filters), int(d_filters or filters)
+        self.n_layers, self.norm = int(n_layers), norm
+        generator = generator or nets.unet_generator(self.image_shape, self.out_channels, self.filters, norm=norm)
+        target_shape = self.image_shape[:2] + (self.out_channels,)
+        discriminator = discriminator or nets.patchgan_discriminator(
+            target_shape, condition_shape=self.image_shape, filters=self.d_filters, n_layers=self.n_layers, norm=norm)
+        super().__init__(generator, discriminator, seed=seed, **kwargs)
+        self.l1_weight, self.gan_weight = float(l1_weight), float(gan_weight)
+
+    def default_optimizers(self):
+        # Pix2Pix §3.3: Adam, learning rate 2e-4, beta1 = 0.5, for both networks.
+        return keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+    def train_step(self, data):
+        source, target = data[0], data[1]
+        # One forward pass of G serves both updates (as in the authors' code): D is updated on
+        # (x, G(x)) first, then G is judged by the *updated* D.
+        with tf.GradientTape() as g_tape:
+            fake = self.generator(source, training=True)
+            with g_tape.stop_recording():
+                # D: real pairs (x, y) -> 1, fake pairs (x, G(x)) -> 0; the loss halved (§3.3).
+                with tf.GradientTape() as d_tape:
+                    real_logits = self.discriminator([source, target], training=True)
+                    fake_logits = self.discriminator([source, tf.stop_gradient(fake)], training=True)
+                    d_loss = 0.5 * losses.minimax_d_loss(real_logits, fake_logits)
+                self.apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
+            # G: fool D on every patch (non-saturating form of eq. 1) + lambda * L1 (eq. 4).
+            g_gan = losses.nonsaturating_g_loss(self.discriminator([source, fake], training=True))
+            g_l1 = l1_loss(target, fake)
+            g_loss = self.gan_weight * g_gan + self.l1_weight * g_l1
+        self.apply(self.g_optimizer, g_tape, g_loss, self.generator)
+        return self.record(d_loss=d_loss, g_loss=g_loss, g_gan=g_gan, g_l1=g_l1)
+
+    def call(self, x, training=False):
+        return self.generator(x, training=training)
+
+    # -- translation (numpy in, numpy out) -------------------------------------------------
+    def translate(self, x, batch_size=32, training=False):
+        """G(x) for input images ``x`` in [-1, 1] (uint8 in [0, 255] is rescaled), float32 numpy.
+
+        ``x`` may be a batch (N, H, W, C) of any size or a single image (H, W, C), which gives a
+        single image back. ``training=True`` keeps dropout on and uses batch statistics, the
+        paper's test-time setting (§3.2.1); the default uses the moving averages."""
+        x = np.asarray(x)
+        if x.dtype == np.uint8:
+            x = x.astype("float32") / 127.5 - 1.0
+        single = x.ndim == len(self.image_shape)
+        if single:
+            x = x[None]
+        if x.ndim != 4 or tuple(x.shape[1:]) != self.image_shape:
+            raise ValueError(f"translate() takes images of shape {self.image_shape} (or a batch of them); got an "
+                             f"array of shape {tuple(np.shape(x))}. Load the data at the model's size "
+                             f"(image_size={self.image_shape[0]}) or build the model for yours.")
+        if len(x) == 0:
+            return np.zeros((0,) + self.image_shape[:2] + (self.out_channels,), "float32")
+        out = self.run_batched(self.generator, [x.astype("float32")], batch_size, training)
+        return out[0] if single else out
+
+    def generate(self, n=None, seed=None, z=None, batch_size=32, training=False):
+        raise TypeError("Pix2Pix translates images instead of sampling noise: use translate(input_images).")
+
+    def score(self, images, batch_size=32):
+        raise TypeError("Pix2Pix's discriminator judges (input, output) pairs: call model.discriminator([x, y]).")
+
+    # -- fit's input check ---------------------------------------------------------------------
+    def expected_image_shape(self):
+        return None  # fit gets (input, target) pairs: checked by ``fit`` below
+
+    def fit(self, x=None, *args, **kwargs):
+        """``keras.Model.fit`` on ``(input, target)`` pairs: a ``tf.data.Dataset`` of pairs
+        (``gankit.data.load("maps")``) or ``fit(inputs, targets)`` with numpy arrays."""
+        want = (self.image_shape, self.image_shape[:2] + (self.out_channels,))
+        if isinstance(x, tf.data.Dataset):
+            spec = x.element_spec
+            if not isinstance(spec, (tuple, list)) or len(spec) < 2:
+                raise ValueError("Pix2Pix learns from (input, target) pairs, but this dataset yields single images. "
+                                 "Use a paired set: gankit.data.load('maps'), 'edges2fashion' or "
+                                 "'paired_folder:PATH'.")
+            got = tuple(tuple(s.shape[1:]) for s in spec[:2])
+        elif isinstance(x, np.ndarray):
+            y = args[0] if args else kwargs.get("y")
+            if y is None:
+                raise ValueError("Pix2Pix.fit needs targets: fit(input_images, target_images, ...).")
+            got = (x.shape[1:], np.shape(y)[1:])
+        else:
+            got = None
+        if got is not None and any(len(g) != len(w) or any(a is not None and a != b for a, b in zip(g, w))
+                                   for g, w in zip(got, want)):
+            raise ValueError(f"This Pix2Pix translates inputs of shape {want[0]} into targets of shape {want[1]}, "
+                             f"but the pairs have shapes {got[0]} and {got[1]}. Build the model for your data "
+                             f"(Pix2Pix(image_shape={got[0]}, out_channels={got[1][-1] if got[1] else None})) or load "
+                             f"the data at the model's size (image_size={want[0][0]}).")
+        return super().fit(x, *args, **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("latent_dim", None)
+        return {**config, "image_shape": list(self.image_shape), "out_channels": self.out_channels,
+                "filters": self.filters, "d_filters": self.d_filters, "n_layers": self.n_layers, "norm": self.norm,
+                "l1_weight": self.l1_weight, "gan_weight": self.gan_weight}

@@ -1,0 +1,357 @@
+"""Single-image super-resolution: SRCNN, SRResNet and SRGAN / ESRGAN's relativistic loss.
+
+* ``SRCNN`` (Dong et al. 2014): bicubic up-sampling then three convolutions, trained with
+  pixel MSE; the baseline of lesson 9.
+* ``SRResNet`` (Ledig et al. 2017, §2.2 and §3.2): the SRGAN generator trained with pixel MSE
+  alone; the PSNR-oriented model and the starting point of the GAN stage, as in the paper.
+* ``SRGAN`` (Ledig et al. 2017, eq. 3): the same generator trained with the perceptual loss
+  l^SR = l^SR_X (content) + 10⁻³ l^SR_Gen (adversarial) against the paper's discriminator;
+  ``adversarial="relativistic"`` swaps in ESRGAN's relativistic average discriminator
+  (Wang et al. 2018, eq. 1-2).
+
+All three map a low-resolution image in [-1, 1] to one ``scale`` times larger, and all have
+``upscale(image)``: a whole picture of any size (the networks are fully convolutional).
+
+Content loss: ``content="vgg19"`` is the paper's VGG54 feature MSE (ImageNet VGG19,
+``block5_conv4``, features divided by 12.75 as in the paper); ``"pixel"`` is plain MSE;
+``"auto"`` takes VGG19 where its weights can be loaded, else pixels, and says why in
+``content_source``. Any frozen feature network can be passed as ``feature_extractor=``, e.g.
+the feature layers of an SRCNN the project trained itself (``SRCNN.features()``), which is what
+lesson 9 uses where VGG19's ImageNet weights cannot be downloaded.
+"""
+
+import os
+import pathlib
+
+import numpy as np
+import keras
+import tensorflow as tf
+
+from gankit import losses, nets
+from gankit.models.base import AdversarialModel
+
+VGG19_NOTOP = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
+
+
+# --- the content loss's feature extractor ------------------------------------------------------
+
+def vgg19_features(layer="block5_conv4", weights="imagenet"):
+    """VGG19 up to ``layer`` (SRGAN's VGG54 = ``block5_conv4``), taking images in [-1, 1].
+
+    Converts to VGG's input (0-255, BGR, ImageNet mean removed) inside the model. Raises
+    ``OSError`` / ``ValueError`` / ``Exception`` from Keras when the weights cannot be loaded."""
+    vgg = keras.applications.VGG19(include_top=False, weights=weights, input_shape=(None, None, 3))
+    body = keras.Model(vgg.input, vgg.get_layer(layer).output)
+    x = keras.Input((None, None, 3), name="image")
+    rgb = (x + 1.0) * 127.5
+    bgr = keras.ops.flip(rgb, axis=-1) - keras.ops.convert_to_tensor([103.939, 116.779, 123.68])
+    return keras.Model(x, body(bgr) / 12.75, name="vgg19_features")
+
+
+def _vgg19_available():
+    """Why VGG19's ImageNet weights can or cannot be used here: (True/False, reason)."""
+    from gankit.data import offline
+
+    cached = pathlib.Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "models" / VGG19_NOTOP
+    if cached.is_file():
+        return True, f"VGG19 ImageNet weights found in {cached.parent}"
+    if offline():
+        return False, "VGG19's ImageNet weights are not cached and offline mode (GANKIT_OFFLINE=1) forbids the download"
+    return None, "VGG19's ImageNet weights are not cached; trying the download"
+
+
+def vgg19_available():
+    """Whether VGG19's ImageNet weights are cached (True), cannot be fetched offline (False) or
+    may be downloaded (None), with the reason."""
+    return _vgg19_available()
+
+
+def content_extractor(content="auto"):
+    """``(feature model or None, kind, reason)`` for ``content`` in auto / vgg19 / pixel."""
+    if content not in ("auto", "vgg19", "pixel"):
+        raise ValueError(f"content must be 'auto', 'vgg19' or 'pixel' (or pass feature_extractor=); got {content!r}.")
+    if content == "pixel":
+        return None, "pixel", "pixel MSE chosen"
+    ok, why = _vgg19_available()
+    if ok is not False:
+        try:
+            return vgg19_features(), "vgg19", why.replace("; trying the download", "; downloaded")
+        except Exception as err:  # noqa: BLE001  offline, firewall, damaged file
+            why = f"VGG19's ImageNet weights could not be loaded ({type(err).__name__}: {str(err)[:120]})"
+    if content == "vgg19":
+        raise RuntimeError(why + ". Pass feature_extractor= (e.g. SRCNN.features()) or use content='pixel'.")
+    return None, "pixel", why + "; falling back to pixel MSE"
+
+
+# --- the relativistic average discriminator (ESRGAN) -------------------------------------------
+
+def relativistic_d_loss(real_logits, fake_logits):
+    """ESRGAN eq. 2 (Jolicoeur-Martineau 2018's RaGAN): D_Ra(x_r, x_f) = σ(C(x_r) - E[C(x_f)]),
+    L_D = -E[log D_Ra(x_r, x_f)] - E[log(1 - D_Ra(x_f, x_r))]."""
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    real_rel = real_logits - tf.reduce_mean(fake_logits)
+    fake_rel = fake_logits - tf.reduce_mean(real_logits)
+    return bce(tf.ones_like(real_rel), real_rel) + bce(tf.zeros_like(fake_rel), fake_rel)
+
+
+def relativistic_g_loss(real_logits, fake_logits):
+    """ESRGAN's symmetric generator loss: L_G = -E[log(1 - D_Ra(x_r, x_f))] - E[log D_Ra(x_f, x_r)];
+    the generator gets gradients from the real images' term too."""
+    bce = keras.losses.BinaryCrossentropy(from_logits=True)
+    real_rel = real_logits - tf.reduce_mean(fake_logits)
+    fake_rel = fake_logits - tf.reduce_mean(real_logits)
+    return bce(tf.zeros_like(real_rel), real_rel) + bce(tf.ones_like(fake_rel), fake_rel)
+
+
+# --- whole pictures ----------------------------------------------------------------------------
+
+def upscale_with(network, image, scale, pad=8, batch_size=8):
+    """``network`` on whole pictures of any size: one HxWxC image or a batch (a list of
+    differently sized images works too). Borders are padded by mirroring ``pad`` pixels (so the
+    convolutions' zero padding does not darken the edge) and the padding is cut off again.
+    uint8 in -> uint8 out; float in [-1, 1] -> float32 in [-1, 1]."""
+    if isinstance(image, (list, tuple)):
+        return [upscale_with(network, im, scale, pad, batch_size) for im in image]
+    image = np.asarray(image)
+    as_uint8 = image.dtype == np.uint8
+    x = image.astype("float32") / 127.5 - 1.0 if as_uint8 else image.astype("float32")
+    single = x.ndim == 3
+    if single:
+        x = x[None]
+    if x.ndim != 4:
+        raise ValueError(f"upscale() takes an HxWxC image or a batch NxHxWxC; got shape {image.shape}.")
+    h, w = x.shape[1:3]
+    p = max(0, min(pad, h, w))
+    xp = np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)), mode="symmetric")
+    outs = [np.asarray(network(xp[i:i + batch_size], training=False)) for i in range(0, len(xp), batch_size)]
+    out = np.concatenate(outs)[:, p * scale:(p + h) * scale, p * scale:(p + w) * scale]
+    out = np.clip(out, -1.0, 1.0).astype("float32")
+    out = out[0] if single else out
+    return np.clip(np.round((out + 1.0) * 127.5), 0, 255).astype(np.uint8) if as_uint8 else out
+
+
+def bicubic(image, scale=4):
+    """The classic baseline: bicubic up-sampling of LR images in [-1, 1] (HxWxC or a batch)."""
+    x = np.asarray(image, dtype="float32")
+    single = x.ndim == 3
+    x = x[None] if single else x
+    out = tf.image.resize(x, (x.shape[1] * scale, x.shape[2] * scale), method="bicubic").numpy()
+    out = np.clip(out, -1.0, 1.0)
+    return out[0] if single else out
+
+
+# --- pixel-loss models: SRCNN and SRResNet -----------------------------------------------------
+
+class _PixelSR(keras.Model):
+    """A network ``lr -> sr`` trained with pixel MSE by Keras' own ``train_step``
+    (``fit`` on ``(lr, hr)`` batches); ``upscale`` for whole pictures."""
+
+    def __init__(self, net, scale=4, **kwargs):
+        super().__init__(**kwargs)
+        self.net = net
+        self.scale = int(scale)
+
+    def call(self, lr, training=False):
+        return self.net(lr, training=training)
+
+    def compile(self, optimizer=None, loss="mse", **kwargs):
+        super().compile(optimizer=optimizer or self.default_optimizer(), loss=loss, **kwargs)
+
+    def default_optimizer(self):
+        return keras.optimizers.Adam(1e-4)
+
+    def upscale(self, image, pad=8, batch_size=8):
+        """Super-resolve whole pictures of any size (see :func:`upscale_with`)."""
+        return upscale_with(self.net, image, self.scale, pad, batch_size)
+
+    def get_compile_config(self):
+        if not getattr(self, "compiled", False) or self.optimizer is None:
+            return {}
+        return {"optimizer": keras.optimizers.serialize(self.optimizer)}
+
+    def compile_from_config(self, config):
+        self.compile(optimizer=keras.optimizers.deserialize(config["optimizer"]) if config.get("optimizer") else None)
+        if config.get("optimizer"):  # give the saved optimizer state variables to load into
+            self.optimizer.build(self.trainable_variables)
+
+    def get_config(self):
+        return {"name": self.name, "net": keras.saving.serialize_keras_object(self.net), "scale": self.scale}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["net"] = keras.saving.deserialize_keras_object(config["net"])
+        return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class SRCNN(_PixelSR):
+    """Dong et al. 2014: F = conv5x5(ReLU(conv1x1(ReLU(conv9x9(bicubic(lr)))))), trained to
+    minimise the pixel MSE (1/n) Σ ||F(Y_i) - X_i||² (eq. 4). 9-1-5 kernels, 64 and 32 filters.
+    The paper trains with SGD at 1e-4 (1e-5 for the last layer) for 10⁸ steps; on a CPU budget
+    gankit uses Adam(3e-4)."""
+
+    def __init__(self, net=None, scale=4, channels=3, **kwargs):
+        super().__init__(net or nets.srcnn(scale, channels), scale=scale, **kwargs)
+
+    def default_optimizer(self):
+        return keras.optimizers.Adam(3e-4)
+
+    def features(self):
+        """A frozen copy of SRCNN's two feature layers (patch extraction 9x9 and non-linear
+        mapping 1x1, after ReLU) as a network ``HR image -> feature maps``: a content-loss
+        feature extractor the project trains itself, for where VGG19 cannot be loaded. Like
+        SRGAN's low-level "VGG22" variant, it compares local edge and texture responses."""
+        convs = [layer for layer in self.net.layers if isinstance(layer, keras.layers.Conv2D)][:-1]
+        x = keras.Input((None, None, self.net.inputs[0].shape[-1]), name="image")
+        h = x
+        for conv in convs:
+            copy = conv.__class__.from_config(conv.get_config())
+            h = copy(h)
+            copy.set_weights(conv.get_weights())
+        net = keras.Model(x, h, name="srcnn_features")
+        net.trainable = False
+        return net
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class SRResNet(_PixelSR):
+    """Ledig et al. 2017: the SRGAN generator (``nets.srresnet_generator``) trained with pixel
+    MSE only (§3.2: Adam, lr 1e-4, β1 = 0.9). Its ``generator`` starts the SRGAN stage.
+    ``residual=True``: learn only the detail on top of bicubic (see ``nets.srresnet_generator``)."""
+
+    def __init__(self, net=None, scale=4, channels=3, blocks=16, filters=64, residual=False, **kwargs):
+        self.blocks, self.filters, self.residual = int(blocks), int(filters), bool(residual)
+        net = net or nets.srresnet_generator(scale, channels, blocks, filters, residual=residual)
+        super().__init__(net, scale=scale, **kwargs)
+
+    @property
+    def generator(self):
+        return self.net
+
+    def default_optimizer(self):
+        return keras.optimizers.Adam(1e-4, beta_1=0.9)
+
+    def get_config(self):
+        return {**super().get_config(), "blocks": self.blocks, "filters": self.filters, "residual": self.residual}
+
+
+# --- SRGAN -------------------------------------------------------------------------------------
+
+@keras.saving.register_keras_serializable(package="gankit")
+class SRGAN(AdversarialModel):
+    """Ledig et al. 2017: generator = SRResNet, discriminator = ``nets.srgan_discriminator``
+    on ``hr_size`` patches, perceptual loss (eq. 3)
+
+        l^SR = l^SR_X + 10⁻³ l^SR_Gen,   l^SR_Gen = Σ -log D(G(I^LR))   (eq. 6),
+        l^SR_X = mean (φ(I^HR) - φ(G(I^LR)))²                            (eq. 5, VGG54),
+
+    plus ``pixel_weight`` × pixel MSE (0 in SRGAN; ESRGAN adds an L1 term). The discriminator
+    minimises the usual cross-entropy (eq. 2). ``adversarial="relativistic"`` uses ESRGAN's
+    relativistic average losses instead (``relativistic_d_loss`` / ``relativistic_g_loss``).
+
+    Each ``train_step`` runs G and D once on the batch and updates both networks from the
+    same forward pass (each tape's gradient only for its own network), which costs one forward
+    pass of G instead of two; the paper alternates the two updates. Adam(1e-4, β1 = 0.9) for
+    both (§3.2). Data: ``(lr, hr)`` batches (``gankit.data.load("sr_patches", ...)``).
+    Start from a pre-trained SRResNet: ``SRGAN(generator=srresnet.generator, ...)``.
+    """
+
+    loss_names = ("d_loss", "g_loss", "content_loss", "adv_loss")
+
+    def __init__(self, generator=None, discriminator=None, scale=4, channels=3, hr_size=96, blocks=16,
+                 filters=64, d_filters=64, adversarial="standard", content="auto", adv_weight=1e-3,
+                 pixel_weight=0.0, feature_extractor=None, residual=False, seed=None, content_weights=True,
+                 **kwargs):
+        if adversarial not in ("standard", "relativistic"):
+            raise ValueError(f"adversarial must be 'standard' or 'relativistic'; got {adversarial!r}.")
+        self.scale, self.channels, self.hr_size = int(scale), int(channels), int(hr_size)
+        self.blocks, self.filters, self.d_filters = int(blocks), int(filters), int(d_filters)
+        self.residual = bool(residual)
+        generator = generator or nets.srresnet_generator(scale, channels, blocks, filters, residual=residual)
+        discriminator = discriminator or nets.srgan_discriminator((hr_size, hr_size, channels), d_filters)
+        super().__init__(generator, discriminator, latent_dim=channels, seed=seed, **kwargs)
+        self.adversarial = adversarial
+        self.adv_weight, self.pixel_weight = float(adv_weight), float(pixel_weight)
+        if feature_extractor is not None:
+            self.content, self.content_source = "custom", "a feature extractor given by the caller"
+        elif not content_weights:  # from_config: the structure only, the saved weights follow
+            feature_extractor = {"vgg19": lambda: vgg19_features(weights=None),
+                                 }.get(content, lambda: None)()
+            self.content, self.content_source = content, f"{content} (weights from the saved model)"
+        else:
+            feature_extractor, self.content, self.content_source = content_extractor(content)
+        if feature_extractor is not None:
+            feature_extractor.trainable = False
+        self.feature_extractor = feature_extractor
+
+    def default_optimizers(self):
+        return keras.optimizers.Adam(1e-4, beta_1=0.9), keras.optimizers.Adam(1e-4, beta_1=0.9)
+
+    def expected_image_shape(self):
+        return None  # inputs are (lr, hr) pairs; fit checks the HR patch size below
+
+    def fit(self, x=None, *args, **kwargs):
+        if isinstance(x, tf.data.Dataset) and isinstance(x.element_spec, (tuple, list)):
+            got = tuple(x.element_spec[1].shape[1:])
+            want = (self.hr_size, self.hr_size, self.channels)
+            if got != want:
+                raise ValueError(f"SRGAN's discriminator takes {want} HR patches, the data has {got}: load "
+                                 f"sr_patches with image_size={self.hr_size} or build SRGAN(hr_size={got[0]}).")
+        return super().fit(x, *args, **kwargs)
+
+    def call(self, lr, training=False):
+        return self.generator(lr, training=training)
+
+    def content_loss(self, hr, sr):
+        """l^SR_X: MSE between feature maps φ of the real and generated HR images (pixels when
+        there is no feature extractor)."""
+        if self.feature_extractor is None:
+            return tf.reduce_mean(tf.square(hr - sr))
+        return tf.reduce_mean(tf.square(self.feature_extractor(hr) - self.feature_extractor(sr)))
+
+    def train_step(self, data):
+        lr, hr = data[0], data[1]
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            sr = self.generator(lr, training=True)
+            real_logits = self.discriminator(hr, training=True)
+            fake_logits = self.discriminator(sr, training=True)
+            if self.adversarial == "relativistic":
+                d_loss = relativistic_d_loss(real_logits, fake_logits)
+                adv_loss = relativistic_g_loss(real_logits, fake_logits)
+            else:
+                d_loss = losses.minimax_d_loss(real_logits, fake_logits)
+                adv_loss = losses.nonsaturating_g_loss(fake_logits)
+            content_loss = self.content_loss(hr, sr)
+            g_loss = content_loss + self.adv_weight * adv_loss
+            if self.pixel_weight:
+                g_loss += self.pixel_weight * tf.reduce_mean(tf.square(hr - sr))
+        self.apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
+        self.apply(self.g_optimizer, g_tape, g_loss, self.generator)
+        return self.record(d_loss=d_loss, g_loss=g_loss, content_loss=content_loss, adv_loss=adv_loss)
+
+    def upscale(self, image, pad=8, batch_size=8):
+        """Super-resolve whole pictures of any size (see :func:`upscale_with`)."""
+        return upscale_with(self.generator, image, self.scale, pad, batch_size)
+
+    def get_config(self):
+        config = {**super().get_config(), "scale": self.scale, "channels": self.channels, "hr_size": self.hr_size,
+                  "blocks": self.blocks, "filters": self.filters, "d_filters": self.d_filters,
+                  "adversarial": self.adversarial, "content": self.content, "adv_weight": self.adv_weight,
+                  "pixel_weight": self.pixel_weight, "residual": self.residual}
+        config.pop("latent_dim", None)
+        if self.content == "custom":
+            config["feature_extractor"] = keras.saving.serialize_keras_object(self.feature_extractor)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator", "feature_extractor"):
+            if key in config:
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        if config.get("content") == "custom":
+            config.pop("content")
+        else:
+            config["content_weights"] = False
+        return cls(**config)

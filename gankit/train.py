@@ -1,0 +1,268 @@
+"""Training utilities shared by every gankit model and lesson: seeds, strategies, mixed
+precision, and callbacks that make a long ``fit`` safe to kill and restart.
+
+* ``set_seed(seed)`` — ``keras.utils.set_random_seed`` (Python, NumPy, TensorFlow) plus
+  ``tf.config.experimental.enable_op_determinism``: the same seed gives bit-for-bit the same
+  run on a CPU. (Keras compiles with XLA by default only on a GPU; deterministic ops turn
+  that off too.)
+* ``get_strategy("mirrored" | "multiworker" | "default")`` and ``use_strategy(name)`` —
+  data parallelism with ``tf.distribute``. Every ``AdversarialModel.train_step`` averages
+  its losses over the *global* batch (``AdversarialModel.apply`` divides the all-reduced sum
+  of gradients by the number of replicas), draws its noise for the global batch and keeps
+  its own replica's slice, and (``sync_batch_norm``, which ``compile`` applies under a
+  multi-replica strategy) computes batch statistics over the
+  global batch, so two replicas take the same step as one device.
+* ``set_precision("mixed_float16" | "mixed_bfloat16" | "float32" | "auto")`` — mixed
+  precision; with ``mixed_float16`` ``AdversarialModel.compile`` wraps both optimizers in a
+  ``keras.optimizers.LossScaleOptimizer``.
+* ``callbacks(resume_dir)`` — ``ResumableCheckpoint`` (atomic per-epoch checkpoints with the
+  optimizers' state; a restarted run continues after the last finished epoch) and
+  ``StopOnNaN`` (stops with a message that says which loss broke and what to try).
+"""
+
+import json
+import math
+import os
+import pathlib
+import shutil
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+# --- seeds --------------------------------------------------------------------------------
+
+def set_seed(seed, deterministic=True):
+    """Seed Python, NumPy and TensorFlow; with ``deterministic`` also make TF's ops
+    deterministic, so two runs with the same seed give identical numbers on a CPU."""
+    keras.utils.set_random_seed(int(seed))
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+    return int(seed)
+
+
+# --- distribution -------------------------------------------------------------------------
+
+STRATEGIES = ("default", "mirrored", "multiworker")
+
+
+def get_strategy(name="default", devices=None):
+    """A ``tf.distribute.Strategy`` by name.
+
+    ``"mirrored"``: one replica per GPU (or, on a machine without GPUs, per logical CPU
+    device — see ``tf.config.set_logical_device_configuration``); ``"multiworker"``:
+    ``MultiWorkerMirroredStrategy`` (reads ``TF_CONFIG``); ``"default"``/``None``: the
+    current (single-device) strategy.
+    """
+    name = name or "default"
+    if name == "default":
+        return tf.distribute.get_strategy()
+    if name == "mirrored":
+        if devices is None:
+            gpus = tf.config.list_logical_devices("GPU")
+            devices = [d.name for d in (gpus or tf.config.list_logical_devices("CPU"))]
+        return tf.distribute.MirroredStrategy(devices)
+    if name == "multiworker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    raise ValueError(f"Unknown strategy {name!r}: use one of {', '.join(STRATEGIES)}.")
+
+
+def use_strategy(name="default", devices=None):
+    """Make the strategy current for everything built afterwards (no ``with scope()``
+    needed), e.g. for a whole lesson run by ``python -m gankit.lesson N --strategy mirrored``."""
+    strategy = get_strategy(name, devices)
+    if name not in (None, "default"):
+        tf.distribute.experimental_set_strategy(strategy)
+    return strategy
+
+
+def sync_batch_norm(model, synchronized=True):
+    """Switch every BatchNormalization layer of ``model`` (nested models included) to
+    cross-replica batch statistics. Under one device this changes nothing; under
+    ``MirroredStrategy`` it makes each replica normalise with the *global* batch's mean and
+    variance, as a single device would. Returns how many layers were switched."""
+    count = 0
+    for layer in model._flatten_layers(include_self=False, recursive=True):
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.synchronized = bool(synchronized)
+            count += 1
+    return count
+
+
+def num_replicas():
+    return tf.distribute.get_strategy().num_replicas_in_sync
+
+
+# --- mixed precision ----------------------------------------------------------------------
+
+POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
+
+
+def set_precision(policy="float32"):
+    """Set Keras' global dtype policy before building models; returns the policy's name.
+
+    ``"auto"``: ``mixed_float16`` on a GPU with tensor cores (compute capability 7.0 or
+    newer), else ``float32`` (on a CPU mixed precision is slower: float16 is emulated).
+    Layers then compute in 16 bits and keep float32 weights; gankit's losses cast logits
+    to float32, and ``AdversarialModel.compile`` adds loss scaling for ``mixed_float16``.
+    """
+    if policy in (None, "auto"):
+        policy = "float32"
+        for gpu in tf.config.list_physical_devices("GPU"):
+            capability = tf.config.experimental.get_device_details(gpu).get("compute_capability", (0, 0))
+            if tuple(capability) >= (7, 0):
+                policy = "mixed_float16"
+    if policy not in POLICIES:
+        raise ValueError(f"Unknown precision policy {policy!r}: use one of {', '.join(POLICIES)} or 'auto'.")
+    keras.mixed_precision.set_global_policy(policy)
+    return policy
+
+
+# --- callbacks ----------------------------------------------------------------------------
+
+class StopOnNaN(keras.callbacks.Callback):
+    """Stop training as soon as a logged loss is NaN or infinite, and say why it matters.
+
+    (``keras.callbacks.TerminateOnNaN`` looks only at a log called ``loss``; GANs log
+    ``d_loss``, ``g_loss`` ..., so it would never fire.)"""
+
+    def __init__(self):
+        super().__init__()
+        self.stopped = None
+        self._epoch = 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        for name, value in (logs or {}).items():
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                continue
+            if not math.isfinite(value):
+                self.stopped = (self._epoch, batch, name, value)
+                self.model.stop_training = True
+                print(f"\n[gankit] Training stopped: {name} became {value} at epoch {self._epoch + 1}, batch "
+                      f"{batch + 1}. Once a loss is NaN every weight it touches is NaN too, so going on would "
+                      f"only waste time. Common causes: a learning rate too high for this model, a "
+                      f"discriminator/critic whose scores exploded (WGAN without clipping or a penalty), log(0) in "
+                      f"a hand-written loss (use gankit.losses, which work on logits), or mixed_float16 without "
+                      f"loss scaling. The checkpoint of the last finished epoch, if any, is kept.", flush=True)
+                return
+
+
+TerminateOnNaN = StopOnNaN  # the Keras name, for those who look for it
+
+
+def _atomic_write_text(path, text):
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)  # atomic on POSIX: readers see the old file or the new, never half of one
+
+
+class ResumableCheckpoint(keras.callbacks.Callback):
+    """Checkpoint every epoch and resume an interrupted ``fit`` where it stopped.
+
+    At the end of each epoch it writes ``directory/epoch-NNNN.weights.h5`` (every weight of
+    the model, both optimizers' moments and step counts, batch-norm statistics) under a
+    temporary name, renames it into place, and only then replaces ``state.json`` (epoch,
+    history so far, the model's random-generator state) the same way. A kill at any moment
+    leaves the previous complete checkpoint in force.
+
+    At the start of ``fit`` it restores the newest checkpoint, if there is one, and makes
+    ``fit`` start at the next epoch; the returned ``History`` holds the earlier epochs too.
+    When ``fit`` finishes all its epochs the directory is deleted (a later ``fit`` with the
+    same directory starts afresh), unless ``keep=True``.
+    """
+
+    def __init__(self, directory, keep=False, verbose=1):
+        super().__init__()
+        self.directory = pathlib.Path(directory)
+        self.keep = keep
+        self.verbose = verbose
+        self.resumed_from = None
+        self._history = {}
+
+    @property
+    def state_path(self):
+        return self.directory / "state.json"
+
+    def read_state(self):
+        try:
+            return json.loads(self.state_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def on_train_begin(self, logs=None):
+        model = self.model
+        model._initial_epoch = None
+        self._history, self.resumed_from = {}, None
+        state = self.read_state()
+        if not state:
+            return
+        if hasattr(model, "build_optimizers"):
+            model.build_optimizers()  # give the saved optimizer state variables to load into
+        elif getattr(model, "optimizer", None) is not None and not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        model.load_weights(self.directory / state["weights"])
+        generator = getattr(model, "seed_generator", None)
+        if generator is not None and state.get("seed_state") is not None:
+            generator.state.assign(np.asarray(state["seed_state"], dtype=generator.state.dtype))
+        self._history = {k: list(v) for k, v in state.get("history", {}).items()}
+        self.resumed_from = int(state["epoch"])
+        model._initial_epoch = self.resumed_from
+        if self.verbose:
+            print(f"[gankit] resuming from the checkpoint of epoch {self.resumed_from} in {self.directory}",
+                  flush=True)
+
+    def on_epoch_end(self, epoch, logs=None):
+        values = {}
+        for key, value in (logs or {}).items():
+            try:
+                values[key] = float(value)
+            except (TypeError, ValueError):
+                pass
+        if not all(math.isfinite(v) for v in values.values()):
+            return  # never let NaN weights replace the last good checkpoint
+        for key, value in values.items():
+            self._history.setdefault(key, []).append(value)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = f"epoch-{epoch + 1:04d}.weights.h5"
+        tmp = self.directory / f"partial-{epoch + 1:04d}.weights.h5"
+        self.model.save_weights(tmp)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, self.directory / name)
+        generator = getattr(self.model, "seed_generator", None)
+        state = {"epoch": epoch + 1, "weights": name, "history": self._history,
+                 "seed_state": None if generator is None else np.asarray(generator.state).tolist()}
+        _atomic_write_text(self.state_path, json.dumps(state))
+        for old in self.directory.glob("*.weights.h5"):  # older checkpoints and leftovers of a kill
+            if old.name != name:
+                old.unlink(missing_ok=True)
+
+    def on_train_end(self, logs=None):
+        model = self.model
+        model._initial_epoch = None  # Keras keeps it on the model; the next fit must not inherit it
+        history = getattr(model, "history", None)
+        if self.resumed_from and history is not None:
+            history.history = {k: list(v) for k, v in self._history.items()}
+            history.epoch = list(range(len(next(iter(self._history.values()), []))))
+        state = self.read_state()
+        finished = state is not None and state["epoch"] >= self.params.get("epochs", 0) and not model.stop_training
+        if finished and not self.keep:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def callbacks(resume_dir=None, nan=True, keep=False, verbose=1):
+    """The callbacks a long ``fit`` should get: ``StopOnNaN`` and, given a ``resume_dir``,
+    a ``ResumableCheckpoint`` in it."""
+    out = [StopOnNaN()] if nan else []
+    if resume_dir is not None:
+        out.insert(0, ResumableCheckpoint(resume_dir, keep=keep, verbose=verbose))
+    return out

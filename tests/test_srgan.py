@@ -1,0 +1,258 @@
+"""Super-resolution: pixel shuffle, SR networks on any size, PSNR by hand, the SR data and one
+train step of SRCNN, SRResNet and SRGAN (standard and relativistic). Tiny shapes, offline."""
+
+import numpy as np
+import pytest
+import keras
+import tensorflow as tf
+
+from gankit import data, metrics, nets
+from gankit.models import SRCNN, SRGAN, SRResNet
+from gankit.models.srgan import bicubic, relativistic_d_loss, relativistic_g_loss, upscale_with
+
+
+def tiny_batch(n=2, lr_size=8, scale=4, seed=0):
+    rng = np.random.default_rng(seed)
+    hr = rng.uniform(-1, 1, (n, lr_size * scale, lr_size * scale, 3)).astype("float32")
+    lr = tf.image.resize(hr, (lr_size, lr_size), method="area").numpy()
+    return lr, hr
+
+
+# --- pixel shuffle -------------------------------------------------------------------------------
+
+def test_pixel_shuffle_shapes_and_layout():
+    x = np.arange(2 * 3 * 5 * 12, dtype="float32").reshape(2, 3, 5, 12)
+    y = np.asarray(nets.PixelShuffle(2)(x))
+    assert y.shape == (2, 6, 10, 3)
+    # out[y, x, c] = in[y // 2, x // 2, 3 * 2 * (y % 2) + 3 * (x % 2) + c]
+    for (i, j, c) in [(0, 0, 0), (1, 0, 2), (0, 1, 1), (5, 9, 2), (3, 4, 0)]:
+        assert y[1, i, j, c] == x[1, i // 2, j // 2, 6 * (i % 2) + 3 * (j % 2) + c]
+    assert nets.PixelShuffle(4)(np.zeros((1, 2, 2, 48), "float32")).shape == (1, 8, 8, 3)
+
+
+def test_pixel_shuffle_rejects_channels_not_divisible():
+    with pytest.raises(Exception):
+        nets.PixelShuffle(2)(np.zeros((1, 2, 2, 6), "float32"))
+
+
+# --- networks and upscale on odd sizes -------------------------------------------------------------
+
+@pytest.mark.parametrize("h, w", [(7, 11), (13, 5), (1, 3)])
+def test_generators_are_fully_convolutional(h, w):
+    lr = np.zeros((1, h, w, 3), "float32")
+    g = nets.srresnet_generator(scale=4, blocks=1, filters=8)
+    assert g(lr).shape == (1, 4 * h, 4 * w, 3)
+    assert nets.srcnn(scale=4, filters=(8, 4))(lr).shape == (1, 4 * h, 4 * w, 3)
+
+
+def test_residual_srresnet_starts_as_bicubic():
+    lr = np.random.default_rng(3).uniform(-1, 1, (1, 6, 5, 3)).astype("float32")
+    g = nets.srresnet_generator(scale=4, blocks=1, filters=8, residual=True)
+    expected = tf.image.resize(lr, (24, 20), method="bicubic").numpy()
+    np.testing.assert_allclose(np.asarray(g(lr)), expected, atol=1e-5)
+
+
+def test_srcnn_features_are_a_frozen_copy():
+    model = SRCNN(scale=2, net=nets.srcnn(2, filters=(6, 4)))
+    features = model.features()
+    image = np.random.default_rng(4).uniform(-1, 1, (1, 9, 7, 3)).astype("float32")
+    convs = [layer for layer in model.net.layers if isinstance(layer, keras.layers.Conv2D)]
+    want = convs[1](convs[0](image))
+    np.testing.assert_allclose(np.asarray(features(image)), np.asarray(want), atol=1e-5)
+    assert features.trainable_weights == [] and features.output.shape[-1] == 4
+
+
+def test_srresnet_scale_must_be_a_power_of_two():
+    with pytest.raises(ValueError, match="power of two"):
+        nets.srresnet_generator(scale=3)
+
+
+@pytest.mark.parametrize("shape", [(7, 9, 3), (5, 13, 3), (2, 3, 3)])
+def test_upscale_odd_sizes_float_and_uint8(shape):
+    model = SRResNet(scale=4, blocks=1, filters=8)
+    image = np.random.default_rng(0).uniform(-1, 1, shape).astype("float32")
+    out = model.upscale(image)
+    assert out.shape == (4 * shape[0], 4 * shape[1], 3) and out.dtype == np.float32
+    assert out.min() >= -1 and out.max() <= 1
+    u8 = model.upscale(data.to_uint8(image))
+    assert u8.dtype == np.uint8 and u8.shape == out.shape
+    batch = model.upscale(image[None].repeat(2, axis=0))
+    assert batch.shape == (2, *out.shape)
+    np.testing.assert_allclose(batch[0], out, atol=1e-5)
+
+
+def test_upscale_padding_is_cut_exactly():
+    """An identity-like 'network' (nearest up-sampling) shows that the mirrored border is cut off
+    again and every output pixel comes from the right input pixel."""
+    inp = keras.Input((None, None, 3))
+    net = keras.Model(inp, keras.layers.UpSampling2D(2)(inp))
+    image = np.random.default_rng(1).uniform(-1, 1, (5, 7, 3)).astype("float32")
+    out = upscale_with(net, image, scale=2, pad=3)
+    np.testing.assert_allclose(out, image.repeat(2, 0).repeat(2, 1), atol=1e-6)
+
+
+def test_upscale_rejects_bad_shape():
+    with pytest.raises(ValueError, match="HxWxC"):
+        SRCNN(scale=2).upscale(np.zeros((4, 4), "float32"))
+
+
+def test_bicubic_baseline_shape_and_range():
+    out = bicubic(np.ones((6, 5, 3), "float32") * 0.5, scale=4)
+    assert out.shape == (24, 20, 3)
+    np.testing.assert_allclose(out, 0.5, atol=1e-5)
+
+
+# --- PSNR by hand ------------------------------------------------------------------------------------
+
+def test_psnr_against_a_hand_computed_value():
+    a = np.zeros((1, 4, 4, 1), "float32")  # in [-1, 1]: 0 -> 0.5 in [0, 1]
+    b = a.copy()
+    b[0, 0, 0, 0] = 0.4  # 0.4 in [-1, 1] is 0.2 higher in [0, 1]
+    # MSE = 0.2² / 16 = 0.0025, PSNR = 10 log10(1 / 0.0025) = 26.0206 dB
+    assert metrics.psnr(a, b) == pytest.approx(10 * np.log10(1 / 0.0025), abs=1e-3)
+    assert metrics.psnr(a, b) == pytest.approx(26.0206, abs=1e-3)
+
+
+def test_psnr_y_channel_and_crop_ignore_the_border():
+    rng = np.random.default_rng(2)
+    a = rng.uniform(-1, 1, (1, 16, 16, 3)).astype("float32")
+    b = a.copy()
+    b[:, :4] = -a[:, :4]  # damage only the top 4 rows
+    assert metrics.psnr(a, b, y_channel=True, crop=4) == np.inf
+    assert metrics.psnr(a, b, y_channel=True) < 30
+
+
+# --- relativistic loss ------------------------------------------------------------------------------
+
+def test_relativistic_losses_by_hand():
+    real, fake = tf.constant([[2.0], [0.0]]), tf.constant([[-1.0], [1.0]])  # means 1 and 0
+    sp = lambda v: np.log1p(np.exp(v))  # noqa: E731  softplus: -log σ(-v) = sp(v), -log σ(v) = sp(-v)
+    real_rel, fake_rel = np.array([2.0, 0.0]) - 0.0, np.array([-1.0, 1.0]) - 1.0
+    want_d = sp(-real_rel).mean() + sp(fake_rel).mean()
+    want_g = sp(real_rel).mean() + sp(-fake_rel).mean()
+    assert float(relativistic_d_loss(real, fake)) == pytest.approx(want_d, rel=1e-5)
+    assert float(relativistic_g_loss(real, fake)) == pytest.approx(want_g, rel=1e-5)
+
+
+# --- data -----------------------------------------------------------------------------------------------
+
+def sr_data_or_skip():
+    try:
+        data._sr_files("train"), data._sr_files("set5")
+    except data.DatasetNotFoundError:
+        pytest.skip("super-resolution photos are not available here")
+
+
+def test_sr_patches_are_aligned_lr_hr_pairs():
+    sr_data_or_skip()
+    ds = data.load("sr_patches", batch_size=4, image_size=32, limit=3, patches_per_image=4, augment=False)
+    lr, hr = next(iter(ds))
+    assert lr.shape == (4, 8, 8, 3) and hr.shape == (4, 32, 32, 3)
+    assert float(tf.reduce_min(hr)) >= -1 and float(tf.reduce_max(hr)) <= 1
+    # the LR patch is the bicubic down-sampling of the HR photo, so it is close to the HR patch's 4x4 means
+    pooled = tf.nn.avg_pool2d(hr, 4, 4, "VALID")
+    assert float(tf.reduce_mean(tf.abs(pooled - lr))) < 0.06
+
+
+def test_sr_splits_never_share_a_photo():
+    sr_data_or_skip()
+    train = {str(p) for _, p in data._sr_files("train")}
+    held = {str(p) for _, p in data._sr_files("held_out")}
+    set5 = {str(p) for _, p in data._sr_files("set5")}
+    assert held and set5 and not (train & held) and not (train & set5)
+
+
+def test_sr_images_are_whole_pictures_with_hr_a_multiple_of_scale():
+    sr_data_or_skip()
+    pictures = data.sr_images("set5", scale=4)
+    assert len(pictures) == 5
+    for p in pictures:
+        assert p.hr.shape[0] == 4 * p.lr.shape[0] and p.hr.shape[1] == 4 * p.lr.shape[1]
+    lr, hr = next(iter(data.load("sr_images", split="set5")))
+    assert lr.shape[0] == 1 and hr.shape[1] == 4 * lr.shape[1]
+
+
+def test_sr_bad_requests_raise_clear_errors():
+    with pytest.raises(data.DatasetError, match="multiple of scale"):
+        data.load("sr_patches", image_size=30)
+    with pytest.raises(data.DatasetError, match="Unknown super-resolution split"):
+        data.sr_images("test")
+
+
+def test_div2k_offline_gives_the_clear_error(monkeypatch):
+    monkeypatch.setenv("GANKIT_OFFLINE", "1")
+    with pytest.raises(data.DatasetNotFoundError, match="source='local'"):
+        data.load("sr_patches", source="div2k", image_size=32)
+
+
+# --- training ------------------------------------------------------------------------------------------
+
+def weights_of(network):
+    return [np.array(w) for w in network.weights]
+
+
+def changed(before, network):
+    return any(not np.allclose(a, np.array(b)) for a, b in zip(before, network.weights))
+
+
+def test_srcnn_and_srresnet_one_step_lower_the_loss_and_round_trip(tmp_path):
+    lr, hr = tiny_batch()
+    for model in (SRCNN(scale=4, net=nets.srcnn(4, filters=(8, 4))), SRResNet(scale=4, blocks=1, filters=8)):
+        model.compile(optimizer=keras.optimizers.Adam(1e-3))
+        before = weights_of(model.net)
+        history = model.fit(lr, hr, epochs=3, batch_size=2, verbose=0)
+        assert np.all(np.isfinite(history.history["loss"])) and changed(before, model.net)
+        path = tmp_path / f"{model.name}.keras"
+        model.save(path)
+        again = keras.models.load_model(path)
+        assert type(again) is type(model)
+        np.testing.assert_allclose(again.upscale(lr[0]), model.upscale(lr[0]), atol=1e-5)
+
+
+@pytest.mark.parametrize("adversarial", ["standard", "relativistic"])
+def test_srgan_train_step_moves_both_networks(adversarial):
+    lr, hr = tiny_batch()
+    features = SRCNN(scale=4, net=nets.srcnn(4, filters=(4, 4))).features()
+    model = SRGAN(scale=4, hr_size=32, blocks=1, filters=8, d_filters=4, adversarial=adversarial,
+                  feature_extractor=features)
+    model.compile(run_eagerly=adversarial == "relativistic")  # the standard case runs compiled (traced)
+    g_before, d_before, f_before = weights_of(model.generator), weights_of(model.discriminator), weights_of(features)
+    ds = tf.data.Dataset.from_tensor_slices((lr, hr)).batch(2)
+    logs = model.fit(ds, epochs=1, verbose=0).history
+    assert set(logs) == {"d_loss", "g_loss", "content_loss", "adv_loss"}
+    assert all(np.isfinite(v[-1]) for v in logs.values())
+    assert changed(g_before, model.generator) and changed(d_before, model.discriminator)
+    assert not changed(f_before, features)  # the content loss's features stay fixed
+    # g_loss = content + 10⁻³ adversarial
+    assert logs["g_loss"][0] == pytest.approx(logs["content_loss"][0] + 1e-3 * logs["adv_loss"][0], rel=1e-4)
+
+
+def test_srgan_save_load_round_trip(tmp_path):
+    lr, _ = tiny_batch()
+    model = SRGAN(scale=4, hr_size=32, blocks=1, filters=8, d_filters=4, content="pixel",
+                  adversarial="relativistic")
+    model.save(tmp_path / "srgan.keras")
+    again = keras.models.load_model(tmp_path / "srgan.keras")
+    assert again.adversarial == "relativistic" and again.content == "pixel"
+    np.testing.assert_allclose(again.upscale(lr[0]), model.upscale(lr[0]), atol=1e-5)
+
+
+def test_srgan_checks_the_patch_size_and_options():
+    lr, hr = tiny_batch()
+    model = SRGAN(scale=4, hr_size=64, blocks=1, filters=8, d_filters=4, content="pixel")
+    model.compile()
+    with pytest.raises(ValueError, match="image_size=64"):
+        model.fit(tf.data.Dataset.from_tensor_slices((lr, hr)).batch(2), verbose=0)
+    with pytest.raises(ValueError, match="adversarial"):
+        SRGAN(hr_size=32, blocks=1, filters=8, d_filters=4, content="pixel", adversarial="hinge")
+    with pytest.raises(ValueError, match="content"):
+        SRGAN(hr_size=32, blocks=1, filters=8, d_filters=4, content="vgg")
+
+
+def test_content_auto_offline_falls_back_and_says_why(monkeypatch, tmp_path):
+    monkeypatch.setenv("GANKIT_OFFLINE", "1")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    model = SRGAN(hr_size=32, blocks=1, filters=8, d_filters=4, content="auto")
+    assert model.content == "pixel" and "VGG19" in model.content_source and model.feature_extractor is None
+    with pytest.raises(RuntimeError, match="feature_extractor="):
+        SRGAN(hr_size=32, blocks=1, filters=8, d_filters=4, content="vgg19")

@@ -1,0 +1,146 @@
+"""Every model's ``train_step`` under ``tf.distribute.MirroredStrategy``: two replicas take the
+same first step as one device.
+
+TensorFlow fixes its devices when it starts, so each case runs in a fresh Python process
+that first splits the CPU into two logical devices (``tf.config.set_logical_device_configuration``).
+In it the same networks (same initial weights, same model seed) take one ``fit`` step on the
+same global batch of 8, once on one device and once on two replicas of 4. With the losses
+averaged over the global batch (``AdversarialModel.apply``), noise drawn for the global batch
+(``replica_sample``) and batch norm synchronised across replicas, the weight updates and the
+logged losses must agree up to float rounding.
+
+Optimizer: plain SGD, so the update is the gradient itself (Adam's first step is
+lr * sign(g) and would hide a gradient off by a factor of two).
+
+To cover a new model, add a builder to ``BUILDERS`` (tiny networks: tracing dominates the time).
+"""
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SHAPE = (16, 16, 1)
+
+
+def _models():
+    from gankit import models
+    return models
+
+
+#: name -> (builder, takes labels). WGAN and WGAN-GP use n_critic=1 here: with n_critic > 1 each
+#: critic update reads its own slice of the batch, and one device slices the global batch
+#: differently from two replicas slicing their halves (both are correct, they are not equal).
+BUILDERS = {
+    "GAN": (lambda: _models().GAN(image_shape=SHAPE, latent_dim=8, seed=1), False),
+    "DCGAN": (lambda: _models().DCGAN(image_shape=SHAPE, latent_dim=8, filters=4, seed=1), False),
+    "CGAN": (lambda: _models().CGAN(image_shape=SHAPE, latent_dim=8, filters=4, seed=1), True),
+    "ACGAN": (lambda: _models().ACGAN(image_shape=SHAPE, latent_dim=8, filters=4, seed=1), True),
+    "InfoGAN": (lambda: _models().InfoGAN(image_shape=SHAPE, noise_dim=6, filters=4, hidden=16, seed=1), False),
+    "WGAN": (lambda: _models().WGAN(image_shape=SHAPE, latent_dim=8, filters=4, n_critic=1, seed=1), False),
+    "WGANGP": (lambda: _models().WGANGP(image_shape=SHAPE, latent_dim=8, filters=4, n_critic=1, seed=1), False),
+}
+
+CHILD = r"""
+import json, os, sys
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import tensorflow as tf
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+sys.path[:0] = [sys.argv[2], sys.argv[3]]
+import keras, numpy as np
+import test_strategy as T
+from gankit import train
+
+build, labels = T.BUILDERS[sys.argv[1]]
+rng = np.random.default_rng(0)
+x = rng.uniform(-1, 1, (8, *T.SHAPE)).astype("float32")
+y = (np.arange(8) % 3).astype("int32")
+
+def first_step(strategy, init=None):
+    ds = tf.data.Dataset.from_tensor_slices((x, y) if labels else x).batch(8)
+    with strategy.scope():
+        model = build()
+        weights = model.generator.weights + model.discriminator.weights
+        names = ["generator/" + w.path for w in model.generator.weights]
+        names += ["discriminator/" + w.path for w in model.discriminator.weights]
+        for w, value in zip(weights, init or []):
+            w.assign(value)
+        model.compile(g_optimizer=keras.optimizers.SGD(0.1), d_optimizer=keras.optimizers.SGD(0.1),
+                      jit_compile=False)
+    before = [np.array(w) for w in weights]
+    logs = model.fit(ds, epochs=1, verbose=0).history
+    deltas = [np.array(w) - b for w, b in zip(weights, before)]
+    return before, names, deltas, {k: v[0] for k, v in logs.items()}, strategy.num_replicas_in_sync
+
+init, names, one, logs_one, n1 = first_step(tf.distribute.get_strategy())
+_, _, two, logs_two, n2 = first_step(train.get_strategy("mirrored"), init)
+print("RESULT " + json.dumps({
+    "replicas": [n1, n2], "names": names,
+    "max_diff": [float(np.max(np.abs(a - b))) if a.size else 0.0 for a, b in zip(one, two)],
+    "max_delta": [float(np.max(np.abs(a))) if a.size else 0.0 for a in one],
+    "logs_one": logs_one, "logs_two": logs_two}))
+"""
+
+
+def run_child(name):
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES="", PYTHONHASHSEED="0")
+    proc = subprocess.run([sys.executable, "-c", CHILD, name, str(ROOT / "tests"), str(ROOT)],
+                          capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    assert proc.returncode == 0 and lines, proc.stderr[-3000:]
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_two_replicas_take_the_same_first_step_as_one_device(name):
+    result = run_child(name)
+    assert result["replicas"] == [1, 2]
+    deltas = dict(zip(result["names"], result["max_delta"]))
+    # the step really moved both networks (a test of "no change == no change" proves nothing)
+    assert any(v > 1e-4 for k, v in deltas.items() if k.startswith("generator")), deltas
+    assert any(v > 1e-4 for k, v in deltas.items() if k.startswith("discriminator")), deltas
+    for weight, diff, delta in zip(result["names"], result["max_diff"], result["max_delta"]):
+        assert diff <= 1e-5 + 1e-4 * delta, f"{name}: {weight} moved by {delta:.3g} on one device but differs " \
+                                            f"by {diff:.3g} on two replicas"
+    # the logged losses are the global batch's, not one replica's and not a sum over replicas
+    assert result["logs_one"].keys() == result["logs_two"].keys()
+    for key, value in result["logs_one"].items():
+        assert result["logs_two"][key] == pytest.approx(value, rel=1e-4, abs=1e-5), key
+
+
+def test_strategy_names():
+    from gankit import train
+
+    assert train.get_strategy("default").num_replicas_in_sync == 1
+    with pytest.raises(ValueError, match="Unknown strategy 'horovod'"):
+        train.get_strategy("horovod")
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+def test_mixed_precision_option_trains(policy):
+    import keras
+    import numpy as np
+    from gankit import train
+
+    try:
+        assert train.set_precision(policy) == policy
+        model, labels = BUILDERS["WGANGP"][0](), False   # the gradient penalty is the fussiest loss
+        model.compile()
+        x = np.random.default_rng(0).uniform(-1, 1, (16, *SHAPE)).astype("float32")
+        before = [np.array(w) for w in model.generator.trainable_weights]
+        logs = model.fit(x, batch_size=8, epochs=1, verbose=0).history
+    finally:
+        train.set_precision("float32")
+    assert model.generator.outputs[0].dtype == policy.split("_")[1]
+    scaled = isinstance(model.g_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert scaled == (policy == "mixed_float16")             # loss scaling only where float16 needs it
+    assert all(np.isfinite(v[-1]) for v in logs.values()), logs
+    assert max(float(np.abs(np.array(w) - b).max()) for w, b in zip(model.generator.trainable_weights, before)) > 0
+    assert model.generate(4, seed=0).dtype == np.float32
+    with pytest.raises(ValueError, match="Unknown precision policy"):
+        train.set_precision("float8")
