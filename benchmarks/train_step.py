@@ -3,15 +3,21 @@ plain Keras 3 loop written the way the keras.io examples write it, in the same p
 
     python benchmarks/train_step.py                     # all models, default sizes
     python benchmarks/train_step.py --models DCGAN --steps 30 --repeats 5 --json out.json
+    python benchmarks/train_step.py --readme            # also write the READMEs' benchmark tables
 
-For each model, at its default size (28x28x1 images, the lessons' batch sizes):
+For each model, at its default size (28x28x1 images, the lessons' batch sizes; Pix2Pix, CycleGAN
+and SRGAN at their lessons' full-mode sizes, see ``setup_image_to_image``):
 
 * ``gankit``       — ``model.compile()`` with the defaults (Keras' ``jit_compile="auto"``: XLA on a
   GPU, none on a CPU);
 * ``gankit XLA``   — the same with ``jit_compile=True`` (to choose the default by measurement);
 * ``plain``        — a ``keras.Model`` subclass with the keras.io ``train_step`` for that game
   (keras.io's DCGAN, conditional GAN and WGAN-GP examples; ACGAN and InfoGAN written in the
-  same style), with the *same* generator and discriminator, compiled with Keras' defaults.
+  same style; the TensorFlow tutorials' pix2pix and CycleGAN steps; a two-tape SRGAN step),
+  with the *same* networks, compiled with Keras' defaults. The tutorials' steps are cheaper
+  than the papers': pix2pix judges G(x) with the discriminator *before* its update (the
+  authors' code, and gankit, run D again after updating it) and CycleGAN has no image pool
+  (gankit's discriminators see pooled fakes, two more discriminator passes per step).
 
 All three read the same synthetic batches from a repeated, prefetched ``tf.data`` pipeline
 (so the disk is not measured). Every contestant is warmed up (tracing, XLA compilation)
@@ -43,6 +49,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from keras import ops  # noqa: E402
+from keras.src.trainers.trainer import model_supports_jit  # noqa: E402  what jit_compile="auto" asks
 
 from gankit import models  # noqa: E402
 
@@ -200,6 +207,98 @@ class PlainWGAN(keras.Model):
         return {"d_loss": d_loss, "g_loss": g_loss}
 
 
+class PlainPix2Pix(keras.Model):
+    """The TensorFlow pix2pix tutorial's ``train_step``: one generator pass, the discriminator on
+    (input, target) and (input, G(input)), both tapes from the same forward pass, BCE + 100 x L1."""
+
+    def __init__(self, discriminator, generator, l1_weight=100.0):
+        super().__init__()
+        self.discriminator, self.generator, self.l1_weight = discriminator, generator, l1_weight
+        self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def compile(self, d_optimizer, g_optimizer):
+        super().compile()
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+
+    def train_step(self, data):
+        input_image, target = data
+        with tf.GradientTape() as gen_tape, tf.GradientTape() as disc_tape:
+            gen_output = self.generator(input_image, training=True)
+            disc_real_output = self.discriminator([input_image, target], training=True)
+            disc_generated_output = self.discriminator([input_image, gen_output], training=True)
+            gan_loss = self.bce(tf.ones_like(disc_generated_output), disc_generated_output)
+            gen_total_loss = gan_loss + self.l1_weight * tf.reduce_mean(tf.abs(target - gen_output))
+            disc_loss = (self.bce(tf.ones_like(disc_real_output), disc_real_output)
+                         + self.bce(tf.zeros_like(disc_generated_output), disc_generated_output))
+        g = gen_tape.gradient(gen_total_loss, self.generator.trainable_variables)
+        d = disc_tape.gradient(disc_loss, self.discriminator.trainable_variables)
+        self.g_optimizer.apply_gradients(zip(g, self.generator.trainable_variables))
+        self.d_optimizer.apply_gradients(zip(d, self.discriminator.trainable_variables))
+        return {"gen_total_loss": gen_total_loss, "disc_loss": disc_loss}
+
+
+class PlainCycleGAN(keras.Model):
+    """The TensorFlow CycleGAN tutorial's ``train_step``: one persistent tape, six generator passes
+    (fake, cycled and same images both ways), four discriminator passes shared by the generator
+    and discriminator losses (least squares here, as in the paper), four optimizers; no image pool."""
+
+    def __init__(self, generator_g, generator_f, discriminator_x, discriminator_y, lam=10.0):
+        super().__init__()
+        self.G, self.F, self.D_X, self.D_Y, self.lam = generator_g, generator_f, discriminator_x, discriminator_y, lam
+
+    def compile(self, make_optimizer):
+        super().compile()
+        self.opts = [make_optimizer() for _ in range(4)]
+
+    def train_step(self, data):
+        real_x, real_y = data
+        mse = lambda a, b: tf.reduce_mean(tf.square(a - b))  # noqa: E731
+        with tf.GradientTape(persistent=True) as tape:
+            fake_y = self.G(real_x, training=True)
+            cycled_x = self.F(fake_y, training=True)
+            fake_x = self.F(real_y, training=True)
+            cycled_y = self.G(fake_x, training=True)
+            same_x = self.F(real_x, training=True)
+            same_y = self.G(real_y, training=True)
+            disc_real_x, disc_real_y = self.D_X(real_x, training=True), self.D_Y(real_y, training=True)
+            disc_fake_x, disc_fake_y = self.D_X(fake_x, training=True), self.D_Y(fake_y, training=True)
+            cycle = tf.reduce_mean(tf.abs(real_x - cycled_x)) + tf.reduce_mean(tf.abs(real_y - cycled_y))
+            total_g = mse(disc_fake_y, 1.0) + self.lam * cycle + 0.5 * self.lam * tf.reduce_mean(tf.abs(real_y - same_y))
+            total_f = mse(disc_fake_x, 1.0) + self.lam * cycle + 0.5 * self.lam * tf.reduce_mean(tf.abs(real_x - same_x))
+            disc_x = 0.5 * (mse(disc_real_x, 1.0) + mse(disc_fake_x, 0.0))
+            disc_y = 0.5 * (mse(disc_real_y, 1.0) + mse(disc_fake_y, 0.0))
+        for opt, loss, net in zip(self.opts, (total_g, total_f, disc_x, disc_y), (self.G, self.F, self.D_X, self.D_Y)):
+            opt.apply_gradients(zip(tape.gradient(loss, net.trainable_variables), net.trainable_variables))
+        return {"g_loss": total_g, "d_loss": disc_y}
+
+
+class PlainSRGAN(keras.Model):
+    """An SRGAN step in the keras.io style: one generator pass, the discriminator on HR and SR
+    patches, content (pixel MSE) + 1e-3 x adversarial loss, two tapes."""
+
+    def __init__(self, discriminator, generator):
+        super().__init__()
+        self.discriminator, self.generator = discriminator, generator
+        self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def compile(self, d_optimizer, g_optimizer):
+        super().compile()
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+
+    def train_step(self, data):
+        lr, hr = data
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            sr = self.generator(lr, training=True)
+            real, fake = self.discriminator(hr, training=True), self.discriminator(sr, training=True)
+            d_loss = self.bce(tf.ones_like(real), real) + self.bce(tf.zeros_like(fake), fake)
+            g_loss = tf.reduce_mean(tf.square(hr - sr)) + 1e-3 * self.bce(tf.ones_like(fake), fake)
+        g = g_tape.gradient(g_loss, self.generator.trainable_variables)
+        d = d_tape.gradient(d_loss, self.discriminator.trainable_variables)
+        self.g_optimizer.apply_gradients(zip(g, self.generator.trainable_variables))
+        self.d_optimizer.apply_gradients(zip(d, self.discriminator.trainable_variables))
+        return {"g_loss": g_loss, "d_loss": d_loss}
+
+
 def clone(network):
     """The same architecture and the same initial weights, as a separate model."""
     copy = keras.models.clone_model(network)
@@ -213,7 +312,37 @@ def adam():
 
 # --- the contestants: (gankit model, its plain twin, batch, images per step, labels) --------
 
+#: the image-to-image and SR models at their lessons' full-mode sizes: name -> data kind, shapes
+IMAGE_TO_IMAGE = {"Pix2Pix": ("pairs", (64, 64, 3)), "CycleGAN": ("pairs", (64, 64, 3)),
+                  "SRGAN": ("sr", (48, 48, 3))}
+
+
+def setup_image_to_image(name):
+    """Pix2Pix (lesson 7: 64x64 maps, 16 filters, batch 4), CycleGAN (lesson 8: 64x64, 16 filters,
+    6 blocks, 32-filter discriminators, batch 4) and SRGAN (lesson 9: 8 blocks x 32 filters,
+    48-pixel HR patches, 32-filter discriminator, batch 16, pixel content loss)."""
+    shape = IMAGE_TO_IMAGE[name][1]
+    if name == "Pix2Pix":
+        model = models.Pix2Pix(image_shape=shape, filters=16)
+        plain = PlainPix2Pix(clone(model.discriminator), clone(model.generator))
+        plain.compile(d_optimizer=adam(), g_optimizer=adam())
+        return model, plain, 4, 4, 4
+    if name == "CycleGAN":
+        model = models.CycleGAN(image_shape=shape, filters=16, n_blocks=6, d_filters=32, d_layers=3)
+        plain = PlainCycleGAN(clone(model.generator), clone(model.generator_f), clone(model.discriminator_x),
+                              clone(model.discriminator))
+        plain.compile(make_optimizer=adam)
+        return model, plain, 4, 4, 4
+    model = models.SRGAN(scale=4, hr_size=shape[0], blocks=8, filters=32, d_filters=32, content="pixel",
+                         residual=True)
+    plain = PlainSRGAN(clone(model.discriminator), clone(model.generator))
+    plain.compile(d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.9), g_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.9))
+    return model, plain, 16, 16, 16
+
+
 def setup(name):
+    if name in IMAGE_TO_IMAGE:
+        return (*setup_image_to_image(name), IMAGE_TO_IMAGE[name][0])
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
     if name in ("GAN", "DCGAN"):
         model = getattr(models, name)()
@@ -243,14 +372,25 @@ def setup(name):
     raise ValueError(f"unknown model {name!r}")
 
 
-MODELS = ["GAN", "DCGAN", "CGAN", "ACGAN", "InfoGAN", "WGAN", "WGANGP"]
+MODELS = ["GAN", "DCGAN", "CGAN", "ACGAN", "InfoGAN", "WGAN", "WGANGP", "Pix2Pix", "CycleGAN", "SRGAN"]
+
+
+def shape_of(name):
+    return IMAGE_TO_IMAGE.get(name, (None, (28, 28, 1)))[1]
 
 
 def dataset(batch, labels, shape=(28, 28, 1)):
+    """Synthetic batches: ``labels`` False (images), True ((images, classes)), "pairs" ((images,
+    images)) or "sr" ((LR images 4x smaller, images))."""
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (batch * 4, *shape)).astype("float32")
-    y = rng.integers(0, 10, batch * 4).astype("int32")
-    ds = tf.data.Dataset.from_tensor_slices((x, y) if labels else x)
+    if labels == "pairs":
+        element = (x, rng.uniform(-1, 1, x.shape).astype("float32"))
+    elif labels == "sr":
+        element = (x[:, ::4, ::4], x)
+    else:
+        element = (x, rng.integers(0, 10, batch * 4).astype("int32")) if labels else x
+    ds = tf.data.Dataset.from_tensor_slices(element)
     return ds.batch(batch, drop_remainder=True).cache().repeat().prefetch(tf.data.AUTOTUNE)
 
 
@@ -265,7 +405,12 @@ def step_flops(model, batch, labels, shape=(28, 28, 1)):
     from tensorflow.python.profiler import model_analyzer, option_builder
 
     x = tf.TensorSpec((batch, *shape), tf.float32)
-    spec = (x, tf.TensorSpec((batch,), tf.int32)) if labels else x
+    if labels == "pairs":
+        spec = (x, x)
+    elif labels == "sr":
+        spec = (tf.TensorSpec((batch, shape[0] // 4, shape[1] // 4, shape[2]), tf.float32), x)
+    else:
+        spec = (x, tf.TensorSpec((batch,), tf.int32)) if labels else x
     fn = tf.function(model.train_step)
     graph = fn.get_concrete_function(spec).graph
     opts = option_builder.ProfileOptionBuilder(option_builder.ProfileOptionBuilder.float_operation()) \
@@ -307,19 +452,25 @@ def measure_peaks():
 def bench(name, steps, repeats, jit):
     keras.utils.set_random_seed(0)
     model, plain, batch, plain_batch, images, labels = setup(name)
+    shape = shape_of(name)
     model.compile()
     try:
-        flops = step_flops(model, batch, labels)
+        flops = step_flops(model, batch, labels, shape)
     except Exception as err:  # the profiler is a convenience; the throughput stands without it
         print(f"  ({name}: FLOP count failed: {err})", file=sys.stderr)
         flops = None
-    contestants = {"gankit": (model, dataset(batch, labels))}
+    contestants = {"gankit": (model, dataset(batch, labels, shape))}
+    if jit and model.jit_compile is False and not model_supports_jit(model):
+        print(f"  ({name}: XLA cannot compile one of its layers; measured without XLA only)", file=sys.stderr)
+        jit = False
     if jit:
         twin = type(model).from_config(model.get_config())
         twin.compile(jit_compile=not model.jit_compile)
-        contestants["gankit XLA" if twin.jit_compile else "gankit no-XLA"] = (twin, dataset(batch, labels))
-    contestants["plain"] = (plain, dataset(plain_batch, labels))
+        contestants["gankit XLA" if twin.jit_compile else "gankit no-XLA"] = (twin, dataset(batch, labels, shape))
+    contestants["plain"] = (plain, dataset(plain_batch, labels, shape))
     for m, ds in contestants.values():
+        if hasattr(m, "build_optimizers"):  # CycleGAN: optimizers built before the step is traced
+            m.build_optimizers()
         timed_fit(m, ds, 2)  # trace and compile
     best = {k: float("inf") for k in contestants}
     for _ in range(repeats):
@@ -338,6 +489,55 @@ def bench(name, steps, repeats, jit):
     return row
 
 
+BENCH_START, BENCH_END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
+BENCH_HEAD = {
+    "en": ("model", "batch", "gankit images/s", "plain loop images/s", "ratio", "XLA on/off", "GFLOP/s",
+           "% of conv peak"),
+    "zh": ("模型", "批大小", "gankit 图像/秒", "普通循环 图像/秒", "倍数", "XLA 开/关", "GFLOP/s", "占卷积峰值"),
+}
+BENCH_NOTE = {
+    "en": "Measured by `python benchmarks/train_step.py --readme` on {machine} (TensorFlow {tf}, Keras {keras}); "
+          "peaks measured in the same run: matmul {matmul:.0f} GFLOP/s, conv {conv:.0f} GFLOP/s (float32). "
+          "\"ratio\" = gankit images/s ÷ the keras.io-style loop's on the same networks; \"XLA on/off\" = images/s "
+          "with `jit_compile=True` ÷ without. Best of {repeats} turns of {steps} steps each.",
+    "zh": "由 `python benchmarks/train_step.py --readme` 在 {machine} 上测得（TensorFlow {tf}，Keras {keras}）；"
+          "同一次运行测得的峰值：矩阵乘法 {matmul:.0f} GFLOP/s，卷积 {conv:.0f} GFLOP/s（float32）。"
+          "“倍数” = gankit 的图像/秒 ÷ 同样网络用 keras.io 写法的普通循环的图像/秒；“XLA 开/关” = `jit_compile=True` "
+          "与不开时的图像/秒之比。每项取 {repeats} 轮（每轮 {steps} 步）中最快的一轮。",
+}
+
+
+def bench_table(result, lang="en"):
+    """The README table of a benchmark result (the dict written by ``--json``)."""
+    head = BENCH_HEAD[lang]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in result["rows"]:
+        r = row["images_per_s"]
+        gflops = row.get("gflops")
+        peak = f"{100 * gflops / result['peak_conv_gflops']:.0f}%" if gflops else "–"
+        xla = f"{row['xla_speedup']:.2f}×" if row.get("xla_speedup") else "–"
+        lines.append(f"| {row['model']} | {row['batch']} | {r['gankit']:.0f} | {r['plain']:.0f} | "
+                     f"{row['ratio']:.2f}× | {xla} | {gflops or float('nan'):.1f} | {peak} |")
+    note = BENCH_NOTE[lang].format(machine=result["machine"], tf=result["tensorflow"], keras=result["keras"],
+                                   matmul=result["peak_matmul_gflops"], conv=result["peak_conv_gflops"],
+                                   repeats=result.get("repeats", "?"), steps=result.get("steps", "?"))
+    return "\n".join(lines + ["", note])
+
+
+def write_readmes(result, repo=None):
+    """Put the benchmark tables between the benchmark markers of README.md and README_cn.md."""
+    import pathlib
+
+    from tools.results_table import replace_between_markers
+
+    repo = pathlib.Path(repo or os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    for lang, name in (("en", "README.md"), ("zh", "README_cn.md")):
+        path = repo / name
+        text = replace_between_markers(path.read_text(encoding="utf-8"), bench_table(result, lang), name,
+                                       BENCH_START, BENCH_END)
+        path.write_text(text, encoding="utf-8")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", default=",".join(MODELS))
@@ -345,6 +545,8 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-jit-compare", action="store_true", help="skip the other jit_compile contestant")
     parser.add_argument("--json", default=None, help="also write the results to this file")
+    parser.add_argument("--readme", action="store_true",
+                        help="also write assets/benchmark.json and the READMEs' benchmark tables")
     args = parser.parse_args(argv)
 
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
@@ -367,10 +569,17 @@ def main(argv=None):
               f"{r['plain']:>11.0f} {row['ratio']:>5.2f}x "
               f"{row['gflop_per_step'] or float('nan'):>10.2f} {row['gflops'] or float('nan'):>8.1f} "
               f"{100 * (row['gflops'] or float('nan')) / conv:>10.0f}%", flush=True)
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump({"machine": machine, "tensorflow": tf.__version__, "keras": keras.__version__,
-                       "peak_matmul_gflops": matmul, "peak_conv_gflops": conv, "rows": rows}, f, indent=2)
+    result = {"machine": machine, "tensorflow": tf.__version__, "keras": keras.__version__,
+              "peak_matmul_gflops": matmul, "peak_conv_gflops": conv, "steps": args.steps,
+              "repeats": args.repeats, "rows": rows}
+    paths = ([args.json] if args.json else []) + (
+        [os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets", "benchmark.json")]
+        if args.readme else [])
+    for path in paths:
+        with open(path, "w") as f:
+            json.dump(result, f, indent=2)
+    if args.readme:
+        write_readmes(result)
     return rows
 
 

@@ -67,6 +67,8 @@ TOY_SETS = ("gaussian_ring", "gaussian_1d")
 SPECIAL_SETS = {}
 #: prefixes like ``paired_folder:`` that a special loader accepts, prefix -> loader
 SPECIAL_PREFIXES = {}
+#: name -> locator(): where a special set is read from offline (text), or None; see ``locate``
+SPECIAL_LOCATORS = {}
 CLASS_NAMES = {
     "mnist": [str(i) for i in range(10)],
     "fashion_mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -79,13 +81,26 @@ def names():
     return sorted(IDX_SETS) + sorted(FOLDER_SETS) + list(TOY_SETS) + sorted(SPECIAL_SETS)
 
 
-def special_set(name, prefix=False):
+def special_set(name, prefix=False, locate=None):
     """Decorator: register ``loader`` for ``load(name, ...)`` (or for ``load(name + "PATH")`` when
-    ``prefix`` is true, e.g. ``paired_folder:``)."""
+    ``prefix`` is true, e.g. ``paired_folder:``). ``locate()``, if given, says where the set is
+    read from offline (text) or returns None; without it ``locate(name)`` answers None."""
     def register(loader):
         (SPECIAL_PREFIXES if prefix else SPECIAL_SETS)[name] = loader
+        if locate is not None:
+            SPECIAL_LOCATORS[name] = locate
         return loader
     return register
+
+
+def _found(*finders):
+    """A locator: the finders' answers joined with ' + ', or None if any finder fails."""
+    def locator():
+        try:
+            return " + ".join(str(find()) for find in finders)
+        except DatasetError:
+            return None
+    return locator
 
 
 def _special_loader(name):
@@ -265,7 +280,11 @@ def locate(name, split="train"):
             return str(_find_folder(name))
         except DatasetNotFoundError:
             return None
-    return "generated on the fly"
+    if name in TOY_SETS:
+        return "generated on the fly"
+    if name in SPECIAL_LOCATORS:
+        return SPECIAL_LOCATORS[name]()
+    return None  # a prefix set (its path is in the name) or one that is only downloaded
 
 
 # --- folders of pictures --------------------------------------------------------------------
@@ -584,7 +603,7 @@ def _load_paired_set(name, split, batch_size, image_size, limit, shuffle, seed, 
                           drop_remainder, channels or 3, direction or spec["direction"], jitter)
 
 
-@special_set("maps")
+@special_set("maps", locate=_found(lambda: _find_paired("maps", download=False)))
 def load_maps(split="train", batch_size=1, image_size=None, limit=None, shuffle=True, seed=0, drop_remainder=True,
               download=False, channels=None, direction="a2b", jitter=None):
     """pix2pix's maps pairs (400 train, 100 val; 512x256 JPGs, aerial photo left, map right).
@@ -594,7 +613,7 @@ def load_maps(split="train", batch_size=1, image_size=None, limit=None, shuffle=
                             download, channels, direction, jitter)
 
 
-@special_set("facades")
+@special_set("facades", locate=_found(lambda: _find_paired("facades", download=False)))
 def load_facades(split="train", batch_size=1, image_size=None, limit=None, shuffle=True, seed=0,
                  drop_remainder=True, download=True, channels=None, direction="b2a", jitter=None):
     """CMP facades (400 train, 100 val, 106 test): label map -> photo by default. Downloaded once from
@@ -631,7 +650,8 @@ def sobel_edges(images, threshold=0.25):
     return 1.0 - 2.0 * edges
 
 
-@special_set("edges2fashion")
+@special_set("edges2fashion", locate=_found(
+    lambda: load_arrays("fashion_mnist", "train", download=False)[2] + " (edges made on the fly)"))
 def load_edges2fashion(split="train", batch_size=16, image_size=32, limit=None, shuffle=True, seed=0,
                        drop_remainder=True, download=True, channels=None, classes=None, threshold=0.25,
                        jitter=False):
@@ -702,7 +722,7 @@ def _map(photo, road_map):
     return road_map
 
 
-@special_set("maps_unpaired")
+@special_set("maps_unpaired", locate=_found(lambda: _find_paired("maps", download=False)))
 def load_maps_unpaired(split="train", batch_size=1, image_size=None, limit=None, shuffle=True, seed=0,
                        drop_remainder=True, download=False, channels=None, disjoint=False):
     """pix2pix's maps as two *unpaired* domains: X = aerial photos (left halves), Y = maps (right
@@ -726,7 +746,7 @@ def load_maps_unpaired(split="train", batch_size=1, image_size=None, limit=None,
     return unpaired_dataset(x, n_x, y, n_y, batch_size, shuffle, seed, drop_remainder)
 
 
-@special_set("celeba2anime")
+@special_set("celeba2anime", locate=_found(lambda: _find_folder("celeba"), lambda: _find_folder("anime_faces")))
 def load_celeba2anime(split="train", batch_size=1, image_size=None, limit=None, shuffle=True, seed=0,
                       drop_remainder=True, download=False, channels=None, limit_y=None, crop=0.85):
     """Photo -> cartoon (seed 000's example): X = real faces (``celeba``), Y = anime faces
@@ -879,6 +899,13 @@ def _sr_folder(name):
     return None
 
 
+def _sr_root(name):
+    folder = _sr_folder(name)
+    if folder is None:
+        raise DatasetNotFoundError(f"sr/{name} not found")
+    return folder
+
+
 def _sr_files(split):
     """(name, path) of the photos of ``split``: ``train`` = BSD100 1-90 + skimage's training
     photos; ``held_out`` = BSD100 91-100 + astronaut and chelsea; ``set5`` = Set5."""
@@ -935,7 +962,7 @@ def sr_images(split="set5", scale=4, limit=None):
     return out
 
 
-@special_set("sr_images")
+@special_set("sr_images", locate=_found(lambda: _sr_root("Set5")))
 def _load_sr_images(split="set5", batch_size=1, limit=None, scale=4, **unused):
     """``load("sr_images", split="set5" | "held_out" | "train")``: (lr, hr) pairs one picture per
     batch (sizes differ)."""
@@ -959,7 +986,7 @@ def _aligned_crop(rng, lr, hr, lr_size, scale, augment):
     return np.ascontiguousarray(a), np.ascontiguousarray(b)
 
 
-@special_set("sr_patches")
+@special_set("sr_patches", locate=_found(lambda: _sr_root("BSD100")))
 def _load_sr_patches(split="train", batch_size=16, image_size=None, limit=None, shuffle=True, seed=0,
                      drop_remainder=True, download=True, scale=4, patches_per_image=16, source="local",
                      augment=None, **unused):

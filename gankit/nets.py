@@ -497,11 +497,16 @@ class PixelShuffle(layers.Layer):
 
 @keras.saving.register_keras_serializable(package="gankit")
 class BicubicUpscale(layers.Layer):
-    """Resize by ``scale`` with bicubic interpolation (SRCNN's first step, Dong et al. 2014 §3.1)."""
+    """Resize by ``scale`` with bicubic interpolation (SRCNN's first step, Dong et al. 2014 §3.1).
+
+    XLA cannot compile TensorFlow's bicubic resize (nor its gradient), so the layer says
+    ``supports_jit = False``: Keras' ``jit_compile="auto"`` then leaves XLA off for any model
+    holding it (on a GPU, "auto" would otherwise turn XLA on and the first step would fail)."""
 
     def __init__(self, scale=4, **kwargs):
         super().__init__(**kwargs)
         self.scale = int(scale)
+        self.supports_jit = False
 
     def call(self, x):
         shape = keras.ops.shape(x)

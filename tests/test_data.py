@@ -361,6 +361,22 @@ def test_named_picture_set_missing(nowhere):
     assert data.locate("celeba") is None
 
 
+def test_locate_special_sets_says_where_they_are_or_none(nowhere):
+    """locate() looks for the folders a special set reads (it used to answer "generated on the
+    fly" for every one of them, even when the folders were missing)."""
+    root = nowhere["gankit_data"]
+    for name in ("maps", "maps_unpaired", "celeba2anime", "sr_images", "sr_patches", "edges2fashion", "facades"):
+        assert data.locate(name) is None, name
+    (root / "maps" / "train").mkdir(parents=True)
+    for folder in ("celeba", "anime-faces", "sr/Set5", "sr/BSD100"):
+        (root / folder).mkdir(parents=True)
+    assert data.locate("maps") == data.locate("maps_unpaired") == str(root / "maps")
+    assert data.locate("celeba2anime") == f"{root / 'celeba'} + {root / 'anime-faces'}"
+    assert data.locate("sr_images") == str(root / "sr" / "Set5")
+    assert data.locate("sr_patches") == str(root / "sr" / "BSD100")
+    assert data.locate("paired_folder:/anywhere") is None
+
+
 # --- toys ----------------------------------------------------------------------------------
 
 def test_gaussian_ring_points_lie_near_the_eight_centres():

@@ -120,3 +120,26 @@ def test_a_lesson_without_eval_keys_gives_one_row_from_its_own_records():
     assert "conditional accuracy 93.6%" in results_table.format_metrics(row["metrics"], "en")
     assert results_table.model_name("Conditional GAN (CGAN)") == "CGAN"
     assert results_table.rows_of({**summary, "results": {"acgan.d_loss": 1.1}}) == []
+
+
+def test_benchmark_tables_go_between_their_markers_in_both_readmes(tmp_path):
+    spec = importlib.util.spec_from_file_location("train_step_bench", REPO / "benchmarks" / "train_step.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    result = {"machine": "2-core Test CPU", "tensorflow": "2.x", "keras": "3.x", "peak_matmul_gflops": 80.0,
+              "peak_conv_gflops": 40.0, "steps": 20, "repeats": 3,
+              "rows": [{"model": "DCGAN", "batch": 128, "images_per_s": {"gankit": 1200.0, "plain": 1000.0},
+                        "ratio": 1.2, "xla_speedup": 0.9, "gflops": 26.0}]}
+    for name in ("README.md", "README_cn.md"):
+        (tmp_path / name).write_text("intro\n<!-- benchmark:start -->\nold\n<!-- benchmark:end -->\nkept\n",
+                                     encoding="utf-8")
+    bench.write_readmes(result, repo=tmp_path)
+    en, zh = ((tmp_path / n).read_text(encoding="utf-8") for n in ("README.md", "README_cn.md"))
+    assert "old" not in en and en.startswith("intro\n") and en.endswith("<!-- benchmark:end -->\nkept\n")
+    assert "| DCGAN | 128 | 1200 | 1000 | 1.20× | 0.90× | 26.0 | 65% |" in en
+    assert "2-core Test CPU" in en and "conv 40 GFLOP/s" in en
+    assert "| DCGAN | 128 | 1200 | 1000 | 1.20× |" in zh and "批大小" in zh and "卷积 40 GFLOP/s" in zh
+    (tmp_path / "README_cn.md").write_text("no markers\n", encoding="utf-8")
+    with pytest.raises(Exception, match="README_cn.md must hold the markers <!-- benchmark:start -->") as err:
+        bench.write_readmes(result, repo=tmp_path)
+    assert type(err.value).__name__ == "ResultsError"

@@ -52,6 +52,15 @@ def test_residual_srresnet_starts_as_bicubic():
     np.testing.assert_allclose(np.asarray(g(lr)), expected, atol=1e-5)
 
 
+def test_models_with_bicubic_layers_keep_xla_off_under_auto():
+    """XLA cannot compile bicubic resizing: jit_compile="auto" (XLA on a GPU) must not pick it."""
+    from keras.src.trainers.trainer import model_supports_jit
+
+    assert not model_supports_jit(SRCNN(scale=4, net=nets.srcnn(4, filters=(4, 4))))
+    assert not model_supports_jit(SRResNet(scale=4, blocks=1, filters=4, residual=True))
+    assert model_supports_jit(SRResNet(scale=4, blocks=1, filters=4, residual=False))  # no bicubic layer: XLA ok
+
+
 def test_srcnn_features_are_a_frozen_copy():
     model = SRCNN(scale=2, net=nets.srcnn(2, filters=(6, 4)))
     features = model.features()
@@ -60,6 +69,22 @@ def test_srcnn_features_are_a_frozen_copy():
     want = convs[1](convs[0](image))
     np.testing.assert_allclose(np.asarray(features(image)), np.asarray(want), atol=1e-5)
     assert features.trainable_weights == [] and features.output.shape[-1] == 4
+
+
+def test_calibrated_srcnn_features_have_unit_rms_and_survive_saving(tmp_path):
+    model = SRCNN(scale=2, net=nets.srcnn(2, filters=(6, 4)))
+    images = np.random.default_rng(5).uniform(-1, 1, (3, 12, 10, 3)).astype("float32")
+    raw = np.asarray(model.features()(images))
+    calibrated = model.features(calibrate=images)
+    out = np.asarray(calibrated(images))
+    assert np.sqrt(np.mean(out ** 2)) == pytest.approx(1.0, rel=1e-4)
+    np.testing.assert_allclose(out * np.sqrt(np.mean(raw ** 2)), raw, rtol=1e-4, atol=1e-6)
+    lr = images[:, ::2, ::2]
+    srgan = SRGAN(scale=2, hr_size=12, blocks=1, filters=8, d_filters=4, feature_extractor=calibrated)
+    srgan.save(tmp_path / "srgan.keras")
+    again = keras.models.load_model(tmp_path / "srgan.keras")
+    np.testing.assert_allclose(np.asarray(again.feature_extractor(images)), out, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(again.upscale(lr[0]), srgan.upscale(lr[0]), atol=1e-5)
 
 
 def test_srresnet_scale_must_be_a_power_of_two():

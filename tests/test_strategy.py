@@ -32,18 +32,34 @@ def _models():
     return models
 
 
-#: name -> (builder, takes labels). WGAN and WGAN-GP use n_critic=1 here: with n_critic > 1 each
-#: critic update reads its own slice of the batch, and one device slices the global batch
-#: differently from two replicas slicing their halves (both are correct, they are not equal).
+def _nets():
+    from gankit import nets
+    return nets
+
+
+#: name -> (builder, data): "images" (x), "labels" ((x, class)), "pairs" ((input, target) images,
+#: also CycleGAN's unpaired (x, y)) or "sr" ((lr, hr), lr 4x smaller). WGAN and WGAN-GP use
+#: n_critic=1 here: with n_critic > 1 each critic update reads its own slice of the batch, and one
+#: device slices the global batch differently from two replicas slicing their halves (both are
+#: correct, they are not equal).
 BUILDERS = {
-    "GAN": (lambda: _models().GAN(image_shape=SHAPE, latent_dim=8, seed=1), False),
-    "DCGAN": (lambda: _models().DCGAN(image_shape=SHAPE, latent_dim=8, filters=4, seed=1), False),
-    "CGAN": (lambda: _models().CGAN(image_shape=SHAPE, latent_dim=8, filters=4, seed=1), True),
-    "ACGAN": (lambda: _models().ACGAN(image_shape=SHAPE, latent_dim=8, filters=4, seed=1), True),
-    "InfoGAN": (lambda: _models().InfoGAN(image_shape=SHAPE, noise_dim=6, filters=4, hidden=16, seed=1), False),
-    "WGAN": (lambda: _models().WGAN(image_shape=SHAPE, latent_dim=8, filters=4, n_critic=1, seed=1), False),
-    "WGANGP": (lambda: _models().WGANGP(image_shape=SHAPE, latent_dim=8, filters=4, n_critic=1, seed=1), False),
+    "GAN": (lambda: _models().GAN(image_shape=SHAPE, latent_dim=8, seed=1), "images"),
+    "DCGAN": (lambda: _models().DCGAN(image_shape=SHAPE, latent_dim=8, filters=4, seed=1), "images"),
+    "CGAN": (lambda: _models().CGAN(image_shape=SHAPE, latent_dim=8, filters=4, seed=1), "labels"),
+    "ACGAN": (lambda: _models().ACGAN(image_shape=SHAPE, latent_dim=8, filters=4, seed=1), "labels"),
+    "InfoGAN": (lambda: _models().InfoGAN(image_shape=SHAPE, noise_dim=6, filters=4, hidden=16, seed=1), "images"),
+    "WGAN": (lambda: _models().WGAN(image_shape=SHAPE, latent_dim=8, filters=4, n_critic=1, seed=1), "images"),
+    "WGANGP": (lambda: _models().WGANGP(image_shape=SHAPE, latent_dim=8, filters=4, n_critic=1, seed=1), "images"),
+    # Pix2Pix without its dropout: each replica draws its own dropout masks (correct, not equal)
+    "Pix2Pix": (lambda: _models().Pix2Pix(generator=_nets().unet_generator(SHAPE, 1, 4, norm="instance", dropout=0),
+                                          image_shape=SHAPE, d_filters=4, n_layers=1, seed=1), "pairs"),
+    "CycleGAN": (lambda: _models().CycleGAN(image_shape=SHAPE, filters=4, n_blocks=1, d_filters=4, d_layers=1,
+                                            seed=1), "pairs"),
+    "SRGAN": (lambda: _models().SRGAN(scale=4, channels=1, hr_size=SHAPE[0], blocks=1, filters=4, d_filters=4,
+                                      content="pixel", seed=1), "sr"),
 }
+#: every network a model trains, by attribute name (CycleGAN has two of each)
+NETWORKS = ("generator", "generator_f", "discriminator", "discriminator_x")
 
 CHILD = r"""
 import json, os, sys
@@ -56,18 +72,20 @@ import keras, numpy as np
 import test_strategy as T
 from gankit import train
 
-build, labels = T.BUILDERS[sys.argv[1]]
+build, kind = T.BUILDERS[sys.argv[1]]
 rng = np.random.default_rng(0)
 x = rng.uniform(-1, 1, (8, *T.SHAPE)).astype("float32")
-y = (np.arange(8) % 3).astype("int32")
+elements = {"images": x, "labels": (x, (np.arange(8) % 3).astype("int32")),
+            "pairs": (x, rng.uniform(-1, 1, (8, *T.SHAPE)).astype("float32")),
+            "sr": (x[:, ::4, ::4], x)}[kind]
 
 def first_step(strategy, init=None):
-    ds = tf.data.Dataset.from_tensor_slices((x, y) if labels else x).batch(8)
+    ds = tf.data.Dataset.from_tensor_slices(elements).batch(8)
     with strategy.scope():
         model = build()
-        weights = model.generator.weights + model.discriminator.weights
-        names = ["generator/" + w.path for w in model.generator.weights]
-        names += ["discriminator/" + w.path for w in model.discriminator.weights]
+        networks = [(n, getattr(model, n)) for n in T.NETWORKS if getattr(model, n, None) is not None]
+        weights = [w for _, net in networks for w in net.weights]
+        names = [n + "/" + w.path for n, net in networks for w in net.weights]
         for w, value in zip(weights, init or []):
             w.assign(value)
         model.compile(g_optimizer=keras.optimizers.SGD(0.1), d_optimizer=keras.optimizers.SGD(0.1),
@@ -129,7 +147,7 @@ def test_mixed_precision_option_trains(policy):
 
     try:
         assert train.set_precision(policy) == policy
-        model, labels = BUILDERS["WGANGP"][0](), False   # the gradient penalty is the fussiest loss
+        model = BUILDERS["WGANGP"][0]()   # the gradient penalty is the fussiest loss
         model.compile()
         x = np.random.default_rng(0).uniform(-1, 1, (16, *SHAPE)).astype("float32")
         before = [np.array(w) for w in model.generator.trainable_weights]

@@ -38,6 +38,9 @@ METRICS = {
     "hq_share": ("high-quality share", "高质量样本比例", "{:.0%}"),
     "psnr": ("PSNR", "PSNR", "{:.2f} dB"),
     "ssim": ("SSIM", "SSIM", "{:.3f}"),
+    "psnr_held_out": ("held-out photos PSNR", "留出照片 PSNR", "{:.2f} dB"),
+    "pixel_accuracy": ("per-pixel accuracy (δ=16)", "逐像素准确率（δ=16）", "{:.1%}"),
+    "blank_map": ("(blank map", "(空白地图", "{:.1%})"),
 }
 HEADERS = {
     "en": ("lesson", "model", "dataset", "CPU minutes trained", "metrics", "machine"),
@@ -162,12 +165,13 @@ def table(store, lang="en"):
     return "\n".join(lines + ["", NOTE[lang]])
 
 
-def replace_between_markers(text, content, where="README"):
-    if text.count(START) != 1 or text.count(END) != 1 or text.index(START) > text.index(END):
-        raise ResultsError(f"{where} must hold the markers {START} and {END} once each, in that order")
-    head, rest = text.split(START)
-    _, tail = rest.split(END)
-    return f"{head}{START}\n{content}\n{END}{tail}"
+def replace_between_markers(text, content, where="README", start=START, end=END):
+    """``text`` with everything between the markers ``start`` and ``end`` replaced by ``content``."""
+    if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
+        raise ResultsError(f"{where} must hold the markers {start} and {end} once each, in that order")
+    head, rest = text.split(start)
+    _, tail = rest.split(end)
+    return f"{head}{start}\n{content}\n{end}{tail}"
 
 
 def main(argv=None):

@@ -39,16 +39,29 @@ class ImagePool:
     ``query`` is made of TensorFlow ops only, so it runs inside a compiled ``train_step``.
     The pool is training state, not a model weight: it is not saved with the model.
     ``size=0`` turns it off (``query`` returns its input).
+
+    Under ``tf.distribute`` (several replicas) each replica keeps its own pool of its own fakes
+    (``ON_READ`` variables, read from replica 0 outside the step), as each worker of a
+    data-parallel run would.
     """
 
     def __init__(self, image_shape, size=50, seed=None, name="image_pool"):
         self.size = int(size)
         self.image_shape = tuple(int(s) for s in image_shape)
         self.seed_generator = keras.random.SeedGenerator(seed, name=f"{name}_seed")
+        local = dict(trainable=False, synchronization=tf.VariableSynchronization.ON_READ,
+                     aggregation=tf.VariableAggregation.ONLY_FIRST_REPLICA)
         with tf.init_scope():
-            self.images = tf.Variable(tf.zeros((max(self.size, 1), *self.image_shape)), trainable=False,
-                                      name=f"{name}_images")
-            self.count = tf.Variable(0, dtype=tf.int32, trainable=False, name=f"{name}_count")
+            self.images = tf.Variable(tf.zeros((max(self.size, 1), *self.image_shape)), name=f"{name}_images",
+                                      **local)
+            self.count = tf.Variable(0, dtype=tf.int32, name=f"{name}_count", **local)
+        self._distributed = isinstance(self.images, tf.distribute.DistributedValues)
+
+    def _put(self, slot, image):
+        """Store ``image`` in ``slot`` (a per-replica variable takes a whole-tensor assign only)."""
+        if self._distributed:
+            return self.images.assign(tf.tensor_scatter_nd_update(self.images.read_value(), [[slot]], image[None]))
+        return self.images.scatter_nd_update([[slot]], image[None])
 
     def reset(self):
         self.count.assign(0)
@@ -72,15 +85,15 @@ class ImagePool:
             count = self.count.read_value()
 
             def fill():
-                self.images.scatter_nd_update([[count]], image[None])
-                self.count.assign_add(1)
-                return image
+                with tf.control_dependencies([self._put(count, image)]):
+                    self.count.assign_add(1)
+                return tf.identity(image)
 
             def swap():
                 slot = slots[i]
                 old = tf.identity(self.images[slot])
                 with tf.control_dependencies([old]):
-                    self.images.scatter_nd_update([[slot]], image[None])
+                    self._put(slot, image)
                 return old
 
             chosen = tf.cond(count < self.size, fill,

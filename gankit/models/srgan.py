@@ -197,11 +197,16 @@ class SRCNN(_PixelSR):
     def default_optimizer(self):
         return keras.optimizers.Adam(3e-4)
 
-    def features(self):
+    def features(self, calibrate=None):
         """A frozen copy of SRCNN's two feature layers (patch extraction 9x9 and non-linear
         mapping 1x1, after ReLU) as a network ``HR image -> feature maps``: a content-loss
         feature extractor the project trains itself, for where VGG19 cannot be loaded. Like
-        SRGAN's low-level "VGG22" variant, it compares local edge and texture responses."""
+        SRGAN's low-level "VGG22" variant, it compares local edge and texture responses.
+
+        ``calibrate``: HR images (a batch in [-1, 1]); the features are then divided by their
+        root mean square on them, so the content loss is on the scale of a relative error
+        (about 0.01-0.1), as the paper's VGG54 features divided by 12.75 are. Without it, these
+        small features give a content loss so small that 10⁻³ × the adversarial loss dominates."""
         convs = [layer for layer in self.net.layers if isinstance(layer, keras.layers.Conv2D)][:-1]
         x = keras.Input((None, None, self.net.inputs[0].shape[-1]), name="image")
         h = x
@@ -209,6 +214,10 @@ class SRCNN(_PixelSR):
             copy = conv.__class__.from_config(conv.get_config())
             h = copy(h)
             copy.set_weights(conv.get_weights())
+        if calibrate is not None:
+            probe = keras.Model(x, h)
+            rms = float(np.sqrt(np.mean(np.square(probe(np.asarray(calibrate, "float32"), training=False)))))
+            h = keras.layers.Rescaling(1.0 / max(rms, 1e-8), name="calibration")(h)
         net = keras.Model(x, h, name="srcnn_features")
         net.trainable = False
         return net
