@@ -572,15 +572,34 @@ def main(argv=None):
     result = {"machine": machine, "tensorflow": tf.__version__, "keras": keras.__version__,
               "peak_matmul_gflops": matmul, "peak_conv_gflops": conv, "steps": args.steps,
               "repeats": args.repeats, "rows": rows}
-    paths = ([args.json] if args.json else []) + (
-        [os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets", "benchmark.json")]
-        if args.readme else [])
-    for path in paths:
-        with open(path, "w") as f:
+    if args.json:
+        with open(args.json, "w") as f:
             json.dump(result, f, indent=2)
     if args.readme:
-        write_readmes(result)
+        store = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets", "benchmark.json")
+        merged = merge_result(store, result)
+        with open(store, "w") as f:
+            json.dump(merged, f, indent=2)
+        write_readmes(merged)
     return rows
+
+
+def merge_result(store, result):
+    """``result`` merged into the stored one when both come from the same machine and versions
+    (rows of the models measured now replace theirs; the order of MODELS is kept), else ``result``."""
+    try:
+        with open(store) as f:
+            old = json.load(f)
+    except (OSError, ValueError):
+        return result
+    same = all(old.get(k) == result[k] for k in ("machine", "tensorflow", "keras"))
+    if not same:
+        return result
+    rows = {r["model"]: r for r in old.get("rows", [])}
+    rows.update({r["model"]: r for r in result["rows"]})
+    order = {m: i for i, m in enumerate(MODELS)}
+    return {**old, **{k: v for k, v in result.items() if k != "rows"},
+            "rows": sorted(rows.values(), key=lambda r: order.get(r["model"], len(order)))}
 
 
 if __name__ == "__main__":

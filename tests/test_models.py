@@ -310,3 +310,55 @@ def test_fit_accepts_a_dataset_of_the_right_shape():
     history = model.fit(data.load("gaussian_ring", batch_size=16, limit=64), epochs=1, shuffle=False, verbose=0)
     assert np.isfinite(history.history["g_loss"][0])
     assert model.generate(3, seed=0).shape == (3, 2)
+
+
+# --- XLA on a CPU for full training ------------------------------------------------------------
+
+def _xla_cases():
+    from gankit import models
+
+    shape = (16, 16, 1)
+    return {
+        "GAN (all tricks)": (lambda: models.GAN(image_shape=shape, latent_dim=8, label_smoothing=0.9,
+                                                feature_matching=True, minibatch_discrimination=4, pack=2,
+                                                spectral_norm=True, seed=0), False),
+        "DCGAN": (lambda: models.DCGAN(image_shape=shape, latent_dim=8, filters=4, seed=0), False),
+        "CGAN": (lambda: models.CGAN(image_shape=shape, latent_dim=8, filters=4, seed=0), True),
+        "ACGAN": (lambda: models.ACGAN(image_shape=shape, latent_dim=8, filters=4, seed=0), True),
+        "InfoGAN": (lambda: models.InfoGAN(image_shape=shape, noise_dim=6, filters=4, hidden=16, seed=0), False),
+        "WGAN": (lambda: models.WGAN(image_shape=shape, latent_dim=8, filters=4, seed=0), False),
+        "WGANGP": (lambda: models.WGANGP(image_shape=shape, latent_dim=8, filters=4, seed=0), False),
+    }
+
+
+@pytest.mark.parametrize("name", list(_xla_cases()))
+def test_full_training_on_a_cpu_compiles_the_step_with_xla_and_it_trains(name, monkeypatch):
+    """Outside quick mode the models measured faster with XLA on a CPU compile their step with
+    it (benchmarks/train_step.py); every trick and loss must then really run under XLA."""
+    build, labels = _xla_cases()[name]
+    monkeypatch.delenv("GANKIT_QUICK", raising=False)
+    model = build()
+    model.compile()
+    assert model.jit_compile is True
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (16, 16, 16, 1)).astype("float32")
+    y = (np.arange(16) % 3).astype("int32")
+    before = [np.array(w) for w in model.generator.trainable_weights]
+    logs = model.fit(x, y if labels else None, batch_size=8 if not name.startswith("WGAN") else 16, epochs=1,
+                     verbose=0).history
+    assert all(np.isfinite(v[-1]) for v in logs.values()), logs
+    assert max(float(np.abs(np.array(w) - b).max()) for w, b in zip(model.generator.trainable_weights, before)) > 0
+    monkeypatch.setenv("GANKIT_QUICK", "1")
+    again = build()
+    again.compile()
+    assert again.jit_compile is False  # quick mode: "auto", which Keras resolves to no XLA on a CPU
+
+
+def test_models_not_measured_faster_keep_keras_auto(monkeypatch):
+    from gankit import models
+
+    monkeypatch.delenv("GANKIT_QUICK", raising=False)
+    model = models.CycleGAN(image_shape=(16, 16, 3), filters=4, n_blocks=1, d_filters=4, d_layers=1)
+    assert model.resolve_jit_compile() == "auto"
+    model.compile()
+    assert model.jit_compile is False

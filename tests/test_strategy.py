@@ -58,6 +58,11 @@ BUILDERS = {
     "SRGAN": (lambda: _models().SRGAN(scale=4, channels=1, hr_size=SHAPE[0], blocks=1, filters=4, d_filters=4,
                                       content="pixel", seed=1), "sr"),
 }
+#: relative tolerance of the weight updates (default 1e-4). SRGAN's discriminator shrinks 16x16
+#: patches to 1x1 before its last batch norms: statistics over 8 numbers (two replicas: 2 x 4,
+#: summed across replicas) amplify float rounding, and under load the CPU's threads sum in a
+#: different order: up to ~2e-3 relative was seen, ~1e-6 on an idle machine.
+TOLERANCE = {"SRGAN": 5e-3}
 #: every network a model trains, by attribute name (CycleGAN has two of each)
 NETWORKS = ("generator", "generator_f", "discriminator", "discriminator_x")
 
@@ -123,8 +128,8 @@ def test_two_replicas_take_the_same_first_step_as_one_device(name):
     assert any(v > 1e-4 for k, v in deltas.items() if k.startswith("generator")), deltas
     assert any(v > 1e-4 for k, v in deltas.items() if k.startswith("discriminator")), deltas
     for weight, diff, delta in zip(result["names"], result["max_diff"], result["max_delta"]):
-        assert diff <= 1e-5 + 1e-4 * delta, f"{name}: {weight} moved by {delta:.3g} on one device but differs " \
-                                            f"by {diff:.3g} on two replicas"
+        assert diff <= 1e-5 + TOLERANCE.get(name, 1e-4) * delta, \
+            f"{name}: {weight} moved by {delta:.3g} on one device but differs by {diff:.3g} on two replicas"
     # the logged losses are the global batch's, not one replica's and not a sum over replicas
     assert result["logs_one"].keys() == result["logs_two"].keys()
     for key, value in result["logs_one"].items():

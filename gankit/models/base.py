@@ -13,6 +13,8 @@ default optimizers and its ``train_step``. This base holds
   round-trip.
 """
 
+import os
+
 import numpy as np
 import keras
 import tensorflow as tf
@@ -27,6 +29,9 @@ class AdversarialModel(keras.Model):
     #: ``compile``'s default ``jit_compile``. Keras' ``"auto"`` means XLA on a GPU and none on a
     #: CPU; a model that ``benchmarks/train_step.py`` measures faster otherwise sets it.
     default_jit_compile = "auto"
+    #: XLA on a CPU too, for full training (see ``resolve_jit_compile``): set by the models that
+    #: ``benchmarks/train_step.py`` measured faster with it on a CPU (1.3-1.8x, README).
+    cpu_xla = False
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -45,7 +50,7 @@ class AdversarialModel(keras.Model):
 
     def compile(self, g_optimizer=None, d_optimizer=None, **kwargs):
         kwargs.setdefault("optimizer", None)
-        kwargs.setdefault("jit_compile", self.default_jit_compile)
+        kwargs.setdefault("jit_compile", self.resolve_jit_compile())
         super().compile(**kwargs)
         default_g, default_d = self.default_optimizers()
         self.g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer is not None else default_g
@@ -57,6 +62,21 @@ class AdversarialModel(keras.Model):
         if tf.distribute.get_strategy().num_replicas_in_sync > 1:  # batch statistics over the global batch
             from gankit.train import sync_batch_norm
             sync_batch_norm(self)
+
+    def resolve_jit_compile(self):
+        """The ``jit_compile`` that ``compile()`` uses when it is not given.
+
+        ``default_jit_compile`` unless it is ``"auto"``; then ``True`` on a CPU for a model with
+        ``cpu_xla`` (measured faster with XLA), one replica and quick mode off, else ``"auto"``
+        (Keras: XLA on a GPU, none on a CPU). Quick mode (``GANKIT_QUICK=1``, the tests and CI)
+        runs a few steps, which never repay XLA's seconds of compiling."""
+        if self.default_jit_compile != "auto" or not self.cpu_xla:
+            return self.default_jit_compile
+        quick = os.environ.get("GANKIT_QUICK", "").strip().lower() not in ("", "0", "false", "no")
+        gpus = tf.config.list_physical_devices("GPU")
+        if quick or gpus or tf.distribute.get_strategy().num_replicas_in_sync > 1:
+            return "auto"
+        return True
 
     @property
     def metrics(self):

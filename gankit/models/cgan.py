@@ -19,6 +19,8 @@ from gankit.models.base import AdversarialModel
 class ClassConditional(AdversarialModel):
     """A generator ``G([z, y])`` with integer class labels ``y`` in ``[0, num_classes)``."""
 
+    cpu_xla = True  # benchmarks/train_step.py: faster with XLA on a CPU
+
     def __init__(self, generator, discriminator, num_classes=10, latent_dim=None, seed=None, **kwargs):
         super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
         self.num_classes = int(num_classes)

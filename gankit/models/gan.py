@@ -45,6 +45,8 @@ class GAN(AdversarialModel):
     a ``discriminator`` passed in is used as given (it must accept packed inputs if pack > 1).
     """
 
+    cpu_xla = True  # benchmarks/train_step.py: faster with XLA on a CPU
+
     def __init__(self, generator=None, discriminator=None, latent_dim=64, image_shape=(28, 28, 1),
                  loss="non_saturating", d_steps=1, real_label=1.0, seed=None, label_smoothing=None,
                  feature_matching=False, feature_layer=None, minibatch_discrimination=0, kernel_dim=5, pack=1,

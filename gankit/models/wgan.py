@@ -85,6 +85,8 @@ class WGAN(AdversarialModel):
     so every gankit model saves and loads the same way.
     """
 
+    cpu_xla = True  # benchmarks/train_step.py: faster with XLA on a CPU
+
     loss_names = ("d_loss", "g_loss", "w_distance")
 
     def __init__(self, generator=None, discriminator=None, latent_dim=None, image_shape=(28, 28, 1), net=None,
