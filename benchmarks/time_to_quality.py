@@ -5,7 +5,7 @@ lower is better).
 
     flock /tmp/gankit-long.lock nice -n 5 python benchmarks/time_to_quality.py --budget 300
 
-* gankit: ``models.DCGAN()`` + ``compile()`` (Adam 2e-4, beta_1 0.5, XLA), ``data.load(
+* gankit: ``models.DCGAN()`` + ``compile()`` (Adam 2e-4, beta_1 0.5; XLA on a CPU outside quick mode), ``data.load(
   "fashion_mnist", batch_size=128)``, ``fit`` until the budget is spent;
 * tutorial (tensorflow.org/tutorials/generative/dcgan, verbatim in substance): its generator
   (Dense 7x7x256, 5x5 transposed convs 128/64/1, batch norm, LeakyReLU) and discriminator
