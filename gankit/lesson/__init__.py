@@ -47,6 +47,12 @@ def _flag(name):
     return os.environ.get(name, "") not in ("", "0", "false", "False", "no")
 
 
+def quick_mode():
+    """Whether quick mode is on (``GANKIT_QUICK=1`` or ``--quick``): the one rule, also used by the
+    models to leave XLA off for runs of a few steps."""
+    return _flag("GANKIT_QUICK")
+
+
 def runs_root():
     return pathlib.Path(os.environ.get("GANKIT_RUNS", REPO / "runs")).expanduser()
 

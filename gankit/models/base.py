@@ -13,8 +13,6 @@ default optimizers and its ``train_step``. This base holds
   round-trip.
 """
 
-import os
-
 import numpy as np
 import keras
 import tensorflow as tf
@@ -72,9 +70,10 @@ class AdversarialModel(keras.Model):
         runs a few steps, which never repay XLA's seconds of compiling."""
         if self.default_jit_compile != "auto" or not self.cpu_xla:
             return self.default_jit_compile
-        quick = os.environ.get("GANKIT_QUICK", "").strip().lower() not in ("", "0", "false", "no")
+        from gankit.lesson import quick_mode
+
         gpus = tf.config.list_physical_devices("GPU")
-        if quick or gpus or tf.distribute.get_strategy().num_replicas_in_sync > 1:
+        if quick_mode() or gpus or tf.distribute.get_strategy().num_replicas_in_sync > 1:
             return "auto"
         return True
 
