@@ -243,12 +243,16 @@ L.record(srcnn_epochs=SRCNN_EPOCHS, srcnn_minutes=timings["SRCNN"] / 60)
 #   它没有反卷积的棋盘格伪影，所有卷积也都在小尺寸上做。×4 就是两级 ×2。
 # - 最后 $9\times9$ 卷积输出图像。
 #
-# 论文用 16 个残差块、64 个通道（约 150 万参数），在 ImageNet 的 35 万张图上训练 $10^6$ 步。为了在 2 核 CPU 上十几分钟练完，
-# 完整模式缩成 **8 块 × 32 通道**、48 像素的 HR 块。还有一处**与论文不同**：`residual=True` 把 LR 图的双三次放大加到输出上，
+# 论文用 16 个残差块、64 个通道（约 150 万参数），在 ImageNet 的 35 万张图上训练 $10^6$ 步。为了在 2 核 CPU 上二十分钟左右练完，
+# 完整模式缩成 **8 块 × 32 通道**，但保留论文的 **96 像素 HR 块**（本课其他模型用 48 像素）。块的大小是实测出来的：
+# 这个网络的**感受野**约 47 个 LR 像素宽（$9\times9$ 卷积半径 4，16 个 $3\times3$ 卷积各加 1，再加尾部几层），而 48 像素的 HR 块
+# 只有 12 个 LR 像素——训练时它看到的大部分是卷积补的 0，测试时面对的却是整张图。同样的设置下，留出照片比双三次高出的分贝数：
+# 48 像素块 750 步 +0.73、1,500 步 +0.77（已经很平）；96 像素块 750 步就 +0.86。每步贵 4 倍，但每一步学到的多得多。
+# 还有一处**与论文不同**：`residual=True` 把 LR 图的双三次放大加到输出上，
 # 最后一层卷积初始化为 0（VDSR，Kim 等 2016 的全局残差）——网络一开始就等于双三次插值，只学缺掉的细节，
 # 所以从第一步起就不会比基线差；论文的版本（tanh 输出）要先花很多步学会“复制”输入。像素 MSE 预训练出的这个网络就是 **SRResNet**，也是下一阶段 GAN 的起点。
 #
-# **学习率是实测出来的**：论文用 Adam($10^{-4}$) 训练 $10^6$ 步；我们只有约 1,500 步，想加快一点。把峰值学习率设成 $10^{-3}$
+# **学习率是实测出来的**：论文用 Adam($10^{-4}$) 训练 $10^6$ 步；我们只有约 1,700 步，想加快一点。把峰值学习率设成 $10^{-3}$
 # （SRCNN 在这个值上练得很好）时，SRResNet 的“细节”分支很快塌成了 0——输出**一直等于**双三次插值，Set5 上一分不涨；
 # 带 BN 和 PReLU 的深一些的网络在大学习率下不稳，最安全的解就是“什么都不加”。峰值降到 $3\times10^{-4}$（按余弦降到 1%）后，
 # 250 步就比双三次高 0.8 dB。遇到“损失不降、输出和基线一模一样”，先把学习率降几倍试试。
@@ -269,14 +273,21 @@ L.record(srcnn_epochs=SRCNN_EPOCHS, srcnn_minutes=timings["SRCNN"] / 60)
 # - a final $9\times9$ conv gives the image.
 #
 # The paper uses 16 blocks of 64 channels (about 1.5 M weights) and $10^6$ steps on 350 thousand ImageNet pictures. To train
-# in a dozen minutes on 2 CPU cores, full mode shrinks it to **8 blocks × 32 channels** on 48-pixel HR patches. One more
+# in about twenty minutes on 2 CPU cores, full mode shrinks it to **8 blocks × 32 channels** but keeps the paper's
+# **96-pixel HR patches** (the other models here use 48). Patch size was chosen by measurement: the network's **receptive
+# field** is about 47 LR pixels wide (radius 4 for the $9\times9$ conv, 1 for each of the 16 $3\times3$ convs, a little more
+# for the tail), while a 48-pixel HR patch is only 12 LR pixels — in training it saw mostly the convolutions' zero padding,
+# at test time whole pictures. Gain over bicubic on the held-out photos with the same settings: 48-pixel patches +0.73 dB
+# after 750 steps and +0.77 after 1,500 (already flat); 96-pixel patches +0.86 after 750. Each step costs 4 times as much
+# but teaches far more.
+# One more
 # **departure from the paper**: `residual=True` adds the bicubic enlargement of the LR image to the output, with the last
 # conv initialised to 0 (VDSR's global residual, Kim et al. 2016) — the network starts out as bicubic interpolation and only
 # learns the missing detail, so it is never worse than the baseline from the first step; the paper's version (tanh output)
 # first spends many steps learning to copy its input.
 # Pre-trained with pixel MSE, this network is **SRResNet**, and the starting point of the GAN stage.
 #
-# **The learning rate was chosen by measurement**: the paper uses Adam($10^{-4}$) for $10^6$ steps; we have about 1,500
+# **The learning rate was chosen by measurement**: the paper uses Adam($10^{-4}$) for $10^6$ steps; we have about 1,700
 # steps and want to go faster. With a peak learning rate of $10^{-3}$ (at which SRCNN trains well) SRResNet's "detail"
 # branch soon collapsed to zero: its output stayed **exactly** bicubic interpolation and Set5 did not gain a thing — a
 # deeper network with BN and PReLU is unstable at a large learning rate, and "add nothing" is the safest answer. With a
@@ -297,10 +308,15 @@ print(f"SRResNet: {BLOCKS} residual blocks x {FILTERS} filters, {srresnet.net.co
       "(the paper: 16 x 64, 1.5 M)")
 
 # %%
-SRRESNET_EPOCHS = L.epochs(full=6, quick=1)
-srresnet.compile(optimizer=cosine_adam(SRRESNET_EPOCHS))
+# SRResNet trains on the paper's 96-pixel HR patches (24 LR pixels): its receptive field is about 47 LR pixels
+# wide, and on 48-pixel patches (12 LR pixels) most of what it saw was zero padding (measured in 9.3).
+SRRESNET_PATCH = L.pick(full=96, quick=32)
+train_srresnet = data.load("sr_patches", split="train", batch_size=BATCH, image_size=SRRESNET_PATCH, limit=LIMIT,
+                           patches_per_image=PATCHES, seed=1)
+SRRESNET_EPOCHS = L.epochs(full=7, quick=1)
+srresnet.compile(optimizer=cosine_adam(SRRESNET_EPOCHS))  # XLA on a CPU in full mode: 3x faster steps
 start = time.time()
-srresnet_history = srresnet.fit(train, epochs=SRRESNET_EPOCHS, verbose=L.pick(2, 0))
+srresnet_history = srresnet.fit(train_srresnet, epochs=SRRESNET_EPOCHS, verbose=L.pick(2, 0))
 timings["SRResNet"] = time.time() - start
 print(f"SRResNet: {SRRESNET_EPOCHS} epochs ({SRRESNET_EPOCHS * steps_per_epoch} steps) in "
       f"{timings['SRResNet'] / 60:.1f} min, final MSE {srresnet_history.history['loss'][-1]:.4f}")
@@ -596,65 +612,72 @@ for set_name, pictures in eval_sets.items():
 # %% [markdown] lang="zh"
 # ## 9.8 用时与完整模式的结果
 #
-# 下面打印这次运行每个阶段的训练用时。完整模式的设置：HR 块 48 像素、批大小 16、每个 epoch 每张训练照片切 40 块（245 步）；
-# SRCNN 3 个 epoch（峰值学习率 $10^{-3}$），SRResNet（8 块 × 32 通道）6 个 epoch（1,470 步，峰值 $3\times10^{-4}$），
-# SRGAN 和 SRGAN + RaD 各 1 个 epoch。
+# 下面打印这次运行每个阶段的训练用时。完整模式的设置：批大小 16、每个 epoch 每张训练照片切 40 块（245 步）；
+# SRCNN 在 48 像素的 HR 块上训练 3 个 epoch（峰值学习率 $10^{-3}$），SRResNet（8 块 × 32 通道）在 96 像素的块上训练 7 个 epoch
+# （1,715 步，峰值 $3\times10^{-4}$），SRGAN 和 SRGAN + RaD 在 48 像素的块上各 1 个 epoch。完整模式在 CPU 上用 XLA 编译训练步骤
+# （gankit 把双三次放大写成两个插值矩阵相乘，XLA 才编译得了它），SRResNet 每步快 3 倍。注意 `--seed` 会打开确定性算子，Keras 随之关掉 XLA。
 #
-# **完整模式实测**（2 核 CPU；同时还有别的任务在跑，所以偏慢）：SRCNN 3.9 分钟，SRResNet 16.6 分钟（空闲时每步 0.40 秒，约 10 分钟），
-# SRGAN 3.9 分钟，SRGAN + RaD 5.1 分钟，整课约 31 分钟。×4、Y 通道、裁掉 4 像素边框，Set5 5 张、留出照片 12 张（都从未参与训练）：
+# **完整模式实测**（2 核 CPU，`python -m gankit.lesson 9`）：SRCNN 2.1 分钟，SRResNet 21.6 分钟（每步约 0.75 秒），
+# SRGAN 2.6 分钟，SRGAN + RaD 2.5 分钟，训练共 29 分钟，整课约 32 分钟。×4、Y 通道、裁掉 4 像素边框，
+# Set5 5 张、留出照片 12 张（都从未参与训练）：
 #
 # | 方法 | Set5 PSNR (dB) | Set5 SSIM | 留出照片 PSNR (dB) | 留出照片 SSIM |
 # |---|---|---|---|---|
 # | 双三次 | 28.43 | 0.8114 | 25.80 | 0.6553 |
-# | SRCNN | 28.94 | 0.8272 | 26.09 | 0.6757 |
-# | SRResNet | **30.13** | **0.8553** | **26.56** | **0.6942** |
-# | SRGAN | 28.20 | 0.7593 | 25.65 | 0.6318 |
-# | SRGAN + RaD | 27.90 | 0.7455 | 25.21 | 0.6104 |
+# | SRCNN | 28.94 | 0.8263 | 26.09 | 0.6753 |
+# | SRResNet | **30.49** | **0.8651** | **26.69** | **0.7016** |
+# | SRGAN | 29.23 | 0.8134 | 26.17 | 0.6706 |
+# | SRGAN + RaD | 27.59 | 0.7495 | 25.49 | 0.6311 |
 #
-# SRResNet 在 Set5 上比双三次高 **1.70 dB**，在留出照片上高 0.75 dB——和论文的规律一致：Set5 多是平滑的大块和清楚的边缘，
+# SRResNet 在 Set5 上比双三次高 **2.06 dB**，在留出照片上高 0.89 dB——和论文的规律一致：Set5 多是平滑的大块和清楚的边缘，
 # 提升最大；BSD 这类照片纹理杂乱，提升小得多（论文里训练 $10^6$ 步的 SRResNet 在 Set5 上高 3.6 dB，在 BSD100 上只高 1.6 dB）。
-# 我们训练到 1,500 步时留出照片的提升已经涨得很慢（500 步 +0.69，1,000 步 +0.74，1,500 步 +0.82 dB，另一次测量），要超过 1 dB 需要多训练很多倍。
+# 逐张看留出照片：10 张里有 7 张高出 0.9–1.15 dB，宇航员照片高 1.8 dB；拉低平均的是纹理最碎的两张 BSD 照片（+0.11、+0.27）
+# 和猫毛（chelsea，+0.58）——毛发、草丛这类随机纹理，像素损失只能给出平均值，这正是下一步 GAN 想解决的。
 # SRCNN 只有 2 万个参数、735 步，也已经比双三次高 0.5 dB。
 #
-# GAN 阶段让 PSNR 下降了约 2 dB（论文：32.05 → 29.40 dB），这正是 9.4 节的道理：对抗损失把输出从“平均值”推向“某一个清晰的可能”，
+# GAN 阶段让 PSNR 下降了约 1.3 dB（论文：32.05 → 29.40 dB），这正是 9.4 节的道理：对抗损失把输出从“平均值”推向“某一个清晰的可能”，
 # 逐像素来看就离真值更远。但要诚实：只训练 245 步，SRGAN 加上的高频里有不少是**规则的格点纹理**（亚像素卷积 + 短时间对抗训练的常见伪影），
 # 而不是真实的纹理，放大的局部里看得很清楚；论文的 GAN 阶段训练了 $10^5$ 步。内容特征校准之前（上一版本课程），对抗项反客为主，
-# PSNR 掉了 4–6 dB，满屏网格——校准后只掉 2 dB。在 GPU 上（**估计**，未实测）：这些小网络每步几毫秒，整课连同编译约 2–4 分钟。
+# PSNR 掉了 4–6 dB，满屏网格。在 GPU 上（**估计**，未实测）：这些小网络每步几毫秒，整课连同编译约 3–5 分钟。
 
 # %% [markdown] lang="en"
 # ## 9.8 Timings and the full-mode results
 #
-# Below: the training time of each stage in this run. Full-mode settings: 48-pixel HR patches, batch 16, 40 patches per
-# training photo per epoch (245 steps); SRCNN 3 epochs (peak learning rate $10^{-3}$), SRResNet (8 blocks × 32 channels)
-# 6 epochs (1,470 steps, peak $3\times10^{-4}$), SRGAN and SRGAN + RaD 1 epoch each.
+# Below: the training time of each stage in this run. Full-mode settings: batch 16, 40 patches per training photo per
+# epoch (245 steps); SRCNN 3 epochs on 48-pixel HR patches (peak learning rate $10^{-3}$), SRResNet (8 blocks × 32
+# channels) 7 epochs on 96-pixel patches (1,715 steps, peak $3\times10^{-4}$), SRGAN and SRGAN + RaD 1 epoch each on
+# 48-pixel patches. In full mode on a CPU the training steps are compiled with XLA (gankit writes bicubic up-sampling as
+# two interpolation matrices so that XLA can compile it), which makes SRResNet's step 3 times faster. Note that `--seed`
+# turns on deterministic ops, and Keras then turns XLA off.
 #
-# **Measured in full mode** (2-core CPU, with other jobs running, so on the slow side): SRCNN 3.9 min, SRResNet 16.6 min
-# (0.40 s a step when the machine is idle, about 10 min), SRGAN 3.9 min, SRGAN + RaD 5.1 min; the whole lesson about
-# 31 min. ×4, Y channel, 4-pixel border cut, the 5 Set5 pictures and the 12 held-out photos (none ever trained on):
+# **Measured in full mode** (2-core CPU, `python -m gankit.lesson 9`): SRCNN 2.1 min, SRResNet 21.6 min (about 0.75 s a
+# step), SRGAN 2.6 min, SRGAN + RaD 2.5 min; 29 min of training, the whole lesson about 32 min. ×4, Y channel, 4-pixel
+# border cut, the 5 Set5 pictures and the 12 held-out photos (none ever trained on):
 #
 # | method | Set5 PSNR (dB) | Set5 SSIM | held-out PSNR (dB) | held-out SSIM |
 # |---|---|---|---|---|
 # | bicubic | 28.43 | 0.8114 | 25.80 | 0.6553 |
-# | SRCNN | 28.94 | 0.8272 | 26.09 | 0.6757 |
-# | SRResNet | **30.13** | **0.8553** | **26.56** | **0.6942** |
-# | SRGAN | 28.20 | 0.7593 | 25.65 | 0.6318 |
-# | SRGAN + RaD | 27.90 | 0.7455 | 25.21 | 0.6104 |
+# | SRCNN | 28.94 | 0.8263 | 26.09 | 0.6753 |
+# | SRResNet | **30.49** | **0.8651** | **26.69** | **0.7016** |
+# | SRGAN | 29.23 | 0.8134 | 26.17 | 0.6706 |
+# | SRGAN + RaD | 27.59 | 0.7495 | 25.49 | 0.6311 |
 #
-# SRResNet beats bicubic by **1.70 dB** on Set5 and by 0.75 dB on the held-out photos — the same pattern as in the paper:
+# SRResNet beats bicubic by **2.06 dB** on Set5 and by 0.89 dB on the held-out photos — the same pattern as in the paper:
 # Set5 is mostly smooth regions and clean edges and gains most, while BSD-like photos full of irregular texture gain much
-# less (the paper's SRResNet, after $10^6$ steps, is 3.6 dB above bicubic on Set5 but only 1.6 dB on BSD100). At 1,500
-# steps the held-out gain is growing slowly (+0.69 dB at 500 steps, +0.74 at 1,000, +0.82 at 1,500 in a separate
-# measurement); passing 1 dB there takes many times more training. SRCNN, with 20 thousand weights and 735 steps, is already
-# 0.5 dB above bicubic.
+# less (the paper's SRResNet, after $10^6$ steps, is 3.6 dB above bicubic on Set5 but only 1.6 dB on BSD100). Photo by
+# photo: 7 of the 10 BSD photos gain 0.9–1.15 dB and the astronaut 1.8 dB; the mean is pulled down by the two most
+# texture-heavy BSD photos (+0.11, +0.27) and the cat's fur (chelsea, +0.58) — for random texture such as fur or grass
+# a pixel loss can only give the average, which is exactly what the GAN stage tries to fix.
+# SRCNN, with 20 thousand weights and 735 steps, is already 0.5 dB above bicubic.
 #
-# The GAN stage costs about 2 dB of PSNR (the paper: 32.05 → 29.40 dB), which is the point of section 9.4: the adversarial
-# loss pushes the output away from "the average" towards "one sharp possibility", and pixel by pixel that is further from the
-# truth. But to be honest: after only 245 steps, much of the high frequency SRGAN adds is a **regular grid texture** (a
-# common artefact of sub-pixel convolution plus short adversarial training) rather than real texture — the zoomed crops show
-# it clearly; the paper's GAN stage runs $10^5$ steps. Before the content features were calibrated (the previous version of
-# this lesson) the adversarial term took over, PSNR fell by 4–6 dB and the grid covered everything; calibrated, it costs 2 dB.
+# The GAN stage costs about 1.3 dB of PSNR (the paper: 32.05 → 29.40 dB), which is the point of section 9.4: the
+# adversarial loss pushes the output away from "the average" towards "one sharp possibility", and pixel by pixel that is
+# further from the truth. But to be honest: after only 245 steps, much of the high frequency SRGAN adds is a **regular
+# grid texture** (a common artefact of sub-pixel convolution plus short adversarial training) rather than real texture —
+# the zoomed crops show it clearly; the paper's GAN stage runs $10^5$ steps. Before the content features were calibrated
+# (an earlier version of this lesson) the adversarial term took over, PSNR fell by 4–6 dB and the grid covered everything.
 # On a GPU (an **estimate**, not measured): these small networks take a few milliseconds per step, so the whole lesson,
-# compilation included, takes about 2–4 minutes.
+# compilation included, takes about 3–5 minutes.
 
 # %%
 for stage, seconds in timings.items():

@@ -52,13 +52,29 @@ def test_residual_srresnet_starts_as_bicubic():
     np.testing.assert_allclose(np.asarray(g(lr)), expected, atol=1e-5)
 
 
-def test_models_with_bicubic_layers_keep_xla_off_under_auto():
-    """XLA cannot compile bicubic resizing: jit_compile="auto" (XLA on a GPU) must not pick it."""
+@pytest.mark.parametrize("scale", [2, 4, 8])
+@pytest.mark.parametrize("h, w", [(12, 12), (5, 7), (1, 3)])
+def test_bicubic_layer_equals_tensorflow_resize_and_compiles_with_xla(scale, h, w):
+    """BicubicUpscale is TF's bicubic resize written as two interpolation matrices, which XLA
+    can compile (TF's resize kernel cannot), so the SR models train with jit_compile=True."""
     from keras.src.trainers.trainer import model_supports_jit
 
-    assert not model_supports_jit(SRCNN(scale=4, net=nets.srcnn(4, filters=(4, 4))))
-    assert not model_supports_jit(SRResNet(scale=4, blocks=1, filters=4, residual=True))
-    assert model_supports_jit(SRResNet(scale=4, blocks=1, filters=4, residual=False))  # no bicubic layer: XLA ok
+    x = np.random.default_rng(h * w + scale).uniform(-1, 1, (2, h, w, 3)).astype("float32")
+    want = tf.image.resize(x, (h * scale, w * scale), method="bicubic").numpy()
+    layer = nets.BicubicUpscale(scale)
+    np.testing.assert_allclose(np.asarray(layer(x)), want, atol=2e-6)
+    compiled = tf.function(layer.call, jit_compile=True)
+    np.testing.assert_allclose(compiled(tf.constant(x)).numpy(), want, atol=2e-6)
+    assert model_supports_jit(SRResNet(scale=scale, blocks=1, filters=4, residual=True))
+
+
+def test_cubic_matrix_rows_are_keys_weights_summing_to_one():
+    m = np.asarray(nets.cubic_matrix(6, 4))
+    assert m.shape == (24, 6)
+    np.testing.assert_allclose(m.sum(axis=1), 1.0, atol=1e-6)
+    # output pixel 9 sits at u = (9 + 0.5) / 4 - 0.5 = 1.875: taps 0..3 at distances 1.875, 0.875, 0.125, 1.125
+    keys = lambda t: 1.5 * t ** 3 - 2.5 * t ** 2 + 1 if t <= 1 else -0.5 * t ** 3 + 2.5 * t ** 2 - 4 * t + 2  # noqa: E731
+    np.testing.assert_allclose(m[9, :4], [keys(1.875), keys(0.875), keys(0.125), keys(1.125)], atol=1e-6)
 
 
 def test_srcnn_features_are_a_frozen_copy():
@@ -281,3 +297,23 @@ def test_content_auto_offline_falls_back_and_says_why(monkeypatch, tmp_path):
     assert model.content == "pixel" and "VGG19" in model.content_source and model.feature_extractor is None
     with pytest.raises(RuntimeError, match="feature_extractor="):
         SRGAN(hr_size=32, blocks=1, filters=8, d_filters=4, content="vgg19")
+
+
+@pytest.mark.parametrize("build", [lambda: SRResNet(scale=4, blocks=1, filters=8, residual=True),
+                                   lambda: SRCNN(scale=4, net=nets.srcnn(4, filters=(8, 4)))], ids=["SRResNet", "SRCNN"])
+def test_full_training_on_a_cpu_compiles_the_sr_models_with_xla_and_they_learn(build, monkeypatch):
+    """Outside quick mode SRResNet and SRCNN compile their step with XLA on a CPU (3x and 1.6x
+    faster, benchmarks/train_step.py), bicubic layer included; the loss must fall."""
+    monkeypatch.delenv("GANKIT_QUICK", raising=False)
+    model = build()
+    model.compile(optimizer=keras.optimizers.Adam(1e-3))
+    assert model.jit_compile is True
+    rng = np.random.default_rng(0)
+    hr = tf.image.resize(rng.uniform(-1, 1, (16, 4, 4, 3)).astype("float32"), (16, 16)).numpy()  # smooth images
+    lr = tf.image.resize(hr, (4, 4), method="area").numpy()
+    losses = model.fit(lr, hr, batch_size=8, epochs=6, verbose=0).history["loss"]
+    assert np.all(np.isfinite(losses)) and losses[-1] < losses[0]
+    monkeypatch.setenv("GANKIT_QUICK", "1")
+    again = build()
+    again.compile()
+    assert again.jit_compile is False

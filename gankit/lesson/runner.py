@@ -14,7 +14,8 @@ run's folder is never reused, so its outputs are never overwritten.
 
 ``--seed S``: deterministic TensorFlow ops and every ``keras.utils.set_random_seed(k)`` of
 the lesson shifted to ``k + S`` (``--seed 0`` keeps the lesson's own seeds): the same command
-gives bit-for-bit the same quick-mode run on a CPU.
+gives bit-for-bit the same quick-mode run on a CPU. Deterministic ops make Keras turn XLA off
+(it is not deterministic), so a seeded full-mode run is slower.
 """
 
 import argparse

@@ -18,6 +18,23 @@ import keras
 import tensorflow as tf
 
 
+def resolve_jit_compile(default="auto", cpu_xla=False):
+    """``compile``'s ``jit_compile`` when the caller gives none.
+
+    ``default`` unless it is ``"auto"``; then ``True`` on a CPU for a model with ``cpu_xla``
+    (measured faster with XLA by ``benchmarks/train_step.py``), one replica and quick mode off,
+    else ``"auto"`` (Keras: XLA on a GPU, none on a CPU). Quick mode (``GANKIT_QUICK=1``, the
+    tests and CI) runs a few steps, which never repay XLA's seconds of compiling."""
+    if default != "auto" or not cpu_xla:
+        return default
+    from gankit.lesson import quick_mode
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if quick_mode() or gpus or tf.distribute.get_strategy().num_replicas_in_sync > 1:
+        return "auto"
+    return True
+
+
 @keras.saving.register_keras_serializable(package="gankit")
 class AdversarialModel(keras.Model):
     """Base class: a generator ``G: z -> x`` and a discriminator ``D: x -> logit``."""
@@ -62,20 +79,9 @@ class AdversarialModel(keras.Model):
             sync_batch_norm(self)
 
     def resolve_jit_compile(self):
-        """The ``jit_compile`` that ``compile()`` uses when it is not given.
-
-        ``default_jit_compile`` unless it is ``"auto"``; then ``True`` on a CPU for a model with
-        ``cpu_xla`` (measured faster with XLA), one replica and quick mode off, else ``"auto"``
-        (Keras: XLA on a GPU, none on a CPU). Quick mode (``GANKIT_QUICK=1``, the tests and CI)
-        runs a few steps, which never repay XLA's seconds of compiling."""
-        if self.default_jit_compile != "auto" or not self.cpu_xla:
-            return self.default_jit_compile
-        from gankit.lesson import quick_mode
-
-        gpus = tf.config.list_physical_devices("GPU")
-        if quick_mode() or gpus or tf.distribute.get_strategy().num_replicas_in_sync > 1:
-            return "auto"
-        return True
+        """The ``jit_compile`` that ``compile()`` uses when it is not given: see
+        :func:`resolve_jit_compile`."""
+        return resolve_jit_compile(self.default_jit_compile, self.cpu_xla)
 
     @property
     def metrics(self):
@@ -110,6 +116,23 @@ class AdversarialModel(keras.Model):
             return draw(n)
         start = tf.cast(context.replica_id_in_sync_group, tf.int32) * n
         return tf.nest.map_structure(lambda t: t[start:start + n], draw(n * replicas))
+
+    @staticmethod
+    def stacked(network, *batches, training=True):
+        """``[network(b) for b in batches]`` in one call on the batches stacked, when that is the
+        same maths: when ``network`` normalises every example by itself (instance norm, no batch
+        norm), so no example's output depends on the others in its batch. One call on 2N
+        examples runs fewer, larger convolutions than two on N, which is faster on a CPU. A
+        network with batch norm (whose statistics would mix the batches) gets one call each.
+        Each batch is a tensor or a list of tensors (the inputs of a multi-input network)."""
+        if len(batches) == 1 or any(isinstance(layer, keras.layers.BatchNormalization)
+                                    for layer in network._flatten_layers()):
+            return [network(b, training=training) for b in batches]
+        many = isinstance(batches[0], (list, tuple))
+        join = lambda parts: tf.concat([tf.cast(p, parts[0].dtype) for p in parts], 0)  # noqa: E731
+        inputs = [join([b[i] for b in batches]) for i in range(len(batches[0]))] if many else join(batches)
+        sizes = [tf.shape(b[0] if many else b)[0] for b in batches]
+        return tf.split(network(inputs, training=training), sizes)
 
     def apply(self, optimizer, tape, loss, network):
         """One gradient step of ``loss`` on ``network``'s trainable weights only.

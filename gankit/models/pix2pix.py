@@ -89,8 +89,9 @@ class Pix2Pix(AdversarialModel):
             with g_tape.stop_recording():
                 # D: real pairs (x, y) -> 1, fake pairs (x, G(x)) -> 0; the loss halved (§3.3).
                 with tf.GradientTape() as d_tape:
-                    real_logits = self.discriminator([source, target], training=True)
-                    fake_logits = self.discriminator([source, tf.stop_gradient(fake)], training=True)
+                    # one call on the real and fake pairs stacked where D's norm is per picture
+                    real_logits, fake_logits = self.stacked(
+                        self.discriminator, [source, target], [source, tf.stop_gradient(fake)])
                     d_loss = 0.5 * losses.minimax_d_loss(real_logits, fake_logits)
                 self.apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
             # G: fool D on every patch (non-saturating form of eq. 1) + lambda * L1 (eq. 4).
