@@ -552,6 +552,10 @@ def main(argv=None):
 
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
                platform.processor()) if os.path.exists("/proc/cpuinfo") else platform.processor()
+    # the same model name can hide CPUs 3x apart (AVX2 vs AVX-512 EPYCs): name the widest vector unit
+    flags = next((line for line in open("/proc/cpuinfo") if line.startswith("flags")), "") \
+        if os.path.exists("/proc/cpuinfo") else ""
+    cpu += " (AVX-512)" if " avx512f" in flags else " (AVX2)" if " avx2" in flags else ""
     gpus = tf.config.list_physical_devices("GPU")
     machine = (f"{len(gpus)} GPU(s): " + ", ".join(tf.config.experimental.get_device_details(g).get("device_name", "?")
                                                    for g in gpus)) if gpus else f"{os.cpu_count()}-core {cpu}"

@@ -532,7 +532,9 @@ class BicubicUpscale(layers.Layer):
     def call(self, x):
         shape = keras.ops.shape(x)
         rows, cols = cubic_matrix(shape[1], self.scale), cubic_matrix(shape[2], self.scale)
-        return keras.ops.einsum("oh,bhwc,pw->bopc", keras.ops.cast(rows, x.dtype), x, keras.ops.cast(cols, x.dtype))
+        # two contractions, rows then columns: a three-operand einsum may build the (sH, H, sW, W) outer product first
+        x = keras.ops.einsum("oh,bhwc->bowc", keras.ops.cast(rows, x.dtype), x)
+        return keras.ops.einsum("bowc,pw->bopc", x, keras.ops.cast(cols, x.dtype))
 
     def compute_output_shape(self, shape):
         up = lambda s: None if s is None else s * self.scale  # noqa: E731

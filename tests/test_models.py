@@ -358,7 +358,8 @@ def test_models_not_measured_faster_keep_keras_auto(monkeypatch):
     from gankit import models
 
     monkeypatch.delenv("GANKIT_QUICK", raising=False)
-    model = models.CycleGAN(image_shape=(16, 16, 3), filters=4, n_blocks=1, d_filters=4, d_layers=1)
-    assert model.resolve_jit_compile() == "auto"
-    model.compile()
-    assert model.jit_compile is False
+    for model in (models.CycleGAN(image_shape=(16, 16, 3), filters=4, n_blocks=1, d_filters=4, d_layers=1),
+                  models.SRGAN(hr_size=16, blocks=1, filters=4, d_filters=4, content="pixel")):
+        assert model.resolve_jit_compile() == "auto"
+        model.compile()
+        assert model.jit_compile is False

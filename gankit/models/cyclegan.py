@@ -257,13 +257,9 @@ class CycleGAN(AdversarialModel):
         G, F, D_X, D_Y = self.generator, self.generator_f, self.discriminator_x, self.discriminator
 
         # 1. both generators, one tape: adversarial + cycle + identity terms.
-        identity_scale = self.identity_weight * self.cycle_weight
         with tf.GradientTape() as tape:
-            if identity_scale > 0:  # G(x) and the identity G(y) in one call (instance norm: same maths)
-                fake_y, same_y = self.stacked(G, real_x, real_y)
-                fake_x, same_x = self.stacked(F, real_y, real_x)
-            else:
-                fake_y, fake_x = G(real_x, training=True), F(real_y, training=True)
+            fake_y = G(real_x, training=True)
+            fake_x = F(real_y, training=True)
             cycled_x = F(fake_y, training=True)
             cycled_y = G(fake_x, training=True)
             # gankit's LSGAN G loss has Mao et al.'s 1/2; CycleGAN's is E[(D(G(x)) - 1)^2].
@@ -271,8 +267,9 @@ class CycleGAN(AdversarialModel):
                          + losses.least_squares_g_loss(D_X(fake_x, training=True)))
             cycle = l1(cycled_x, real_x) + l1(cycled_y, real_y)
             g_loss = adv + self.cycle_weight * cycle
+            identity_scale = self.identity_weight * self.cycle_weight
             if identity_scale > 0:
-                identity = l1(same_y, real_y) + l1(same_x, real_x)
+                identity = l1(G(real_y, training=True), real_y) + l1(F(real_x, training=True), real_x)
                 g_loss += identity_scale * identity
             else:
                 identity = tf.constant(0.0)
@@ -282,8 +279,8 @@ class CycleGAN(AdversarialModel):
         pooled_y = self.pools["y"].query(tf.stop_gradient(fake_y))
         pooled_x = self.pools["x"].query(tf.stop_gradient(fake_x))
         with tf.GradientTape() as tape:
-            d_y = losses.least_squares_d_loss(*self.stacked(D_Y, real_y, pooled_y))
-            d_x = losses.least_squares_d_loss(*self.stacked(D_X, real_x, pooled_x))
+            d_y = losses.least_squares_d_loss(D_Y(real_y, training=True), D_Y(pooled_y, training=True))
+            d_x = losses.least_squares_d_loss(D_X(real_x, training=True), D_X(pooled_x, training=True))
             d_loss = d_x + d_y
         self.apply_to(self.d_optimizer, tape, d_loss, self.discriminator_weights())
 
