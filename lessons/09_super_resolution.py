@@ -307,8 +307,9 @@ L.record(srcnn_epochs=SRCNN_EPOCHS, srcnn_minutes=timings["SRCNN"] / 60)
 # steps and want to go faster. With a peak learning rate of $10^{-3}$ (at which SRCNN trains well) SRResNet's "detail"
 # branch soon collapsed to zero: its output stayed **exactly** bicubic interpolation and Set5 did not gain a thing — a
 # deeper network with BN and PReLU is unstable at a large learning rate, and "add nothing" is the safest answer. With a
-# peak of $3\times10^{-4}$ (falling along a cosine to 1 %) it beat bicubic by 0.8 dB after 250 steps (measured with 8 blocks × 32 channels). When a loss stops
-# falling and the output equals the baseline, try a learning rate a few times smaller first.
+# peak of $3\times10^{-4}$ (falling along a cosine to 1 %) it beat bicubic by 0.8 dB after 250 steps (measured with
+# 8 blocks × 32 channels). When a loss stops falling and the output equals the baseline, try a learning rate a few
+# times smaller first.
 
 # %%
 # Pixel shuffle: 4 channels of a 1x1 pixel become one channel of a 2x2 block.
@@ -629,29 +630,30 @@ for set_name, pictures in eval_sets.items():
 # ## 9.8 用时与完整模式的结果
 #
 # 下面打印这次运行每个阶段的训练用时。完整模式的设置：批大小 16、每个 epoch 每张训练照片切 40 块（245 步）；
-# SRCNN 在 48 像素的 HR 块上训练 3 个 epoch（峰值学习率 $10^{-3}$），SRResNet（8 块 × 32 通道）在 96 像素的块上训练 7 个 epoch
-# （1,715 步，峰值 $3\times10^{-4}$），SRGAN 和 SRGAN + RaD 在 48 像素的块上各 1 个 epoch。完整模式在 CPU 上用 XLA 编译训练步骤
-# （gankit 把双三次放大写成两个插值矩阵相乘，XLA 才编译得了它），SRResNet 每步快 3 倍。注意 `--seed` 会打开确定性算子，Keras 随之关掉 XLA。
+# SRCNN 在 48 像素的 HR 块上训练 3 个 epoch（峰值学习率 $10^{-3}$），SRResNet（论文的 16 块 × 64 通道）在 96 像素的块上训练
+# 12 个 epoch（2,940 步，峰值 $3\times10^{-4}$），SRGAN 和 SRGAN + RaD 在 48 像素的块上各 1 个 epoch。在 CPU 上这几个模型不用 XLA
+# 编译：实测 TensorFlow 自带的算子更快（SRResNet 在 96 像素块上每步 0.16 秒对 0.43 秒）；在 GPU 上 Keras 会自动打开 XLA
+# （gankit 把双三次放大写成两个插值矩阵相乘，XLA 才编译得了它）。
 #
-# **完整模式实测**（2 核 CPU，`python -m gankit.lesson 9`）：SRCNN 2.1 分钟，SRResNet 21.6 分钟（每步约 0.75 秒），
-# SRGAN 2.6 分钟，SRGAN + RaD 2.5 分钟，训练共 29 分钟，整课约 32 分钟。×4、Y 通道、裁掉 4 像素边框，
-# Set5 5 张、留出照片 12 张（都从未参与训练）：
+# **完整模式实测**（2 核 AVX-512 CPU，`python -m gankit.lesson 9`）：SRCNN 0.4 分钟，SRResNet 26.2 分钟（每步约 0.53 秒），
+# SRGAN 1.1 分钟，SRGAN + RaD 1.2 分钟，训练共 29 分钟，整课约 29.5 分钟（在上一台慢三倍的 AVX2 CPU 上，8 块 × 32 通道的
+# 小网络就要 22 分钟）。×4、Y 通道、裁掉 4 像素边框，Set5 5 张、留出照片 12 张（都从未参与训练）：
 #
 # | 方法 | Set5 PSNR (dB) | Set5 SSIM | 留出照片 PSNR (dB) | 留出照片 SSIM |
 # |---|---|---|---|---|
 # | 双三次 | 28.43 | 0.8114 | 25.80 | 0.6553 |
 # | SRCNN | 28.94 | 0.8263 | 26.09 | 0.6753 |
-# | SRResNet | **30.49** | **0.8651** | **26.69** | **0.7016** |
-# | SRGAN | 29.23 | 0.8134 | 26.17 | 0.6706 |
-# | SRGAN + RaD | 27.59 | 0.7495 | 25.49 | 0.6311 |
+# | SRResNet | **31.01** | **0.8753** | **26.85** | **0.7083** |
+# | SRGAN | 29.99 | 0.8411 | 26.36 | 0.6698 |
+# | SRGAN + RaD | 29.46 | 0.8267 | 26.35 | 0.6798 |
 #
-# SRResNet 在 Set5 上比双三次高 **2.06 dB**，在留出照片上高 0.89 dB——和论文的规律一致：Set5 多是平滑的大块和清楚的边缘，
+# SRResNet 在 Set5 上比双三次高 **2.58 dB**，在留出照片上高 **1.04 dB**——和论文的规律一致：Set5 多是平滑的大块和清楚的边缘，
 # 提升最大；BSD 这类照片纹理杂乱，提升小得多（论文里训练 $10^6$ 步的 SRResNet 在 Set5 上高 3.6 dB，在 BSD100 上只高 1.6 dB）。
-# 逐张看留出照片：10 张里有 7 张高出 0.9–1.15 dB，宇航员照片高 1.8 dB；拉低平均的是纹理最碎的两张 BSD 照片（+0.11、+0.27）
-# 和猫毛（chelsea，+0.58）——毛发、草丛这类随机纹理，像素损失只能给出平均值，这正是下一步 GAN 想解决的。
+# 逐张看留出照片：10 张 BSD 照片里有 7 张高出 1.03–1.33 dB，宇航员照片高 2.16 dB；拉低平均的是纹理最碎的两张 BSD 照片（+0.13、+0.34）
+# 和猫毛（chelsea，+0.64）——毛发、草丛这类随机纹理，像素损失只能给出平均值，这正是下一步 GAN 想解决的。
 # SRCNN 只有 2 万个参数、735 步，也已经比双三次高 0.5 dB。
 #
-# GAN 阶段让 PSNR 下降了约 1.3 dB（论文：32.05 → 29.40 dB），这正是 9.4 节的道理：对抗损失把输出从“平均值”推向“某一个清晰的可能”，
+# GAN 阶段让 PSNR 下降了约 1.0 dB（论文：32.05 → 29.40 dB），这正是 9.4 节的道理：对抗损失把输出从“平均值”推向“某一个清晰的可能”，
 # 逐像素来看就离真值更远。但要诚实：只训练 245 步，SRGAN 加上的高频里有不少是**规则的格点纹理**（亚像素卷积 + 短时间对抗训练的常见伪影），
 # 而不是真实的纹理，放大的局部里看得很清楚；论文的 GAN 阶段训练了 $10^5$ 步。内容特征校准之前（上一版本课程），对抗项反客为主，
 # PSNR 掉了 4–6 dB，满屏网格。在 GPU 上（**估计**，未实测）：这些小网络每步几毫秒，整课连同编译约 3–5 分钟。
@@ -660,33 +662,34 @@ for set_name, pictures in eval_sets.items():
 # ## 9.8 Timings and the full-mode results
 #
 # Below: the training time of each stage in this run. Full-mode settings: batch 16, 40 patches per training photo per
-# epoch (245 steps); SRCNN 3 epochs on 48-pixel HR patches (peak learning rate $10^{-3}$), SRResNet (8 blocks × 32
-# channels) 7 epochs on 96-pixel patches (1,715 steps, peak $3\times10^{-4}$), SRGAN and SRGAN + RaD 1 epoch each on
-# 48-pixel patches. In full mode on a CPU the training steps are compiled with XLA (gankit writes bicubic up-sampling as
-# two interpolation matrices so that XLA can compile it), which makes SRResNet's step 3 times faster. Note that `--seed`
-# turns on deterministic ops, and Keras then turns XLA off.
+# epoch (245 steps); SRCNN 3 epochs on 48-pixel HR patches (peak learning rate $10^{-3}$), SRResNet (the paper's 16
+# blocks × 64 channels) 12 epochs on 96-pixel patches (2,940 steps, peak $3\times10^{-4}$), SRGAN and SRGAN + RaD 1 epoch
+# each on 48-pixel patches. On a CPU these models are not compiled with XLA: TensorFlow's own kernels were measured
+# faster (SRResNet on 96-pixel patches: 0.16 s a step against 0.43 s); on a GPU Keras turns XLA on by itself (gankit
+# writes bicubic up-sampling as two interpolation matrices so that XLA can compile it).
 #
-# **Measured in full mode** (2-core CPU, `python -m gankit.lesson 9`): SRCNN 2.1 min, SRResNet 21.6 min (about 0.75 s a
-# step), SRGAN 2.6 min, SRGAN + RaD 2.5 min; 29 min of training, the whole lesson about 32 min. ×4, Y channel, 4-pixel
-# border cut, the 5 Set5 pictures and the 12 held-out photos (none ever trained on):
+# **Measured in full mode** (2-core AVX-512 CPU, `python -m gankit.lesson 9`): SRCNN 0.4 min, SRResNet 26.2 min (about
+# 0.53 s a step), SRGAN 1.1 min, SRGAN + RaD 1.2 min; 29 min of training, the whole lesson about 29.5 min (on an earlier,
+# three times slower AVX2 CPU the small 8 × 32 network alone took 22 min). ×4, Y channel, 4-pixel border cut, the 5 Set5
+# pictures and the 12 held-out photos (none ever trained on):
 #
 # | method | Set5 PSNR (dB) | Set5 SSIM | held-out PSNR (dB) | held-out SSIM |
 # |---|---|---|---|---|
 # | bicubic | 28.43 | 0.8114 | 25.80 | 0.6553 |
 # | SRCNN | 28.94 | 0.8263 | 26.09 | 0.6753 |
-# | SRResNet | **30.49** | **0.8651** | **26.69** | **0.7016** |
-# | SRGAN | 29.23 | 0.8134 | 26.17 | 0.6706 |
-# | SRGAN + RaD | 27.59 | 0.7495 | 25.49 | 0.6311 |
+# | SRResNet | **31.01** | **0.8753** | **26.85** | **0.7083** |
+# | SRGAN | 29.99 | 0.8411 | 26.36 | 0.6698 |
+# | SRGAN + RaD | 29.46 | 0.8267 | 26.35 | 0.6798 |
 #
-# SRResNet beats bicubic by **2.06 dB** on Set5 and by 0.89 dB on the held-out photos — the same pattern as in the paper:
+# SRResNet beats bicubic by **2.58 dB** on Set5 and by **1.04 dB** on the held-out photos — the same pattern as in the paper:
 # Set5 is mostly smooth regions and clean edges and gains most, while BSD-like photos full of irregular texture gain much
 # less (the paper's SRResNet, after $10^6$ steps, is 3.6 dB above bicubic on Set5 but only 1.6 dB on BSD100). Photo by
-# photo: 7 of the 10 BSD photos gain 0.9–1.15 dB and the astronaut 1.8 dB; the mean is pulled down by the two most
-# texture-heavy BSD photos (+0.11, +0.27) and the cat's fur (chelsea, +0.58) — for random texture such as fur or grass
+# photo: 7 of the 10 BSD photos gain 1.03–1.33 dB and the astronaut 2.16 dB; the mean is pulled down by the two most
+# texture-heavy BSD photos (+0.13, +0.34) and the cat's fur (chelsea, +0.64) — for random texture such as fur or grass
 # a pixel loss can only give the average, which is exactly what the GAN stage tries to fix.
 # SRCNN, with 20 thousand weights and 735 steps, is already 0.5 dB above bicubic.
 #
-# The GAN stage costs about 1.3 dB of PSNR (the paper: 32.05 → 29.40 dB), which is the point of section 9.4: the
+# The GAN stage costs about 1.0 dB of PSNR (the paper: 32.05 → 29.40 dB), which is the point of section 9.4: the
 # adversarial loss pushes the output away from "the average" towards "one sharp possibility", and pixel by pixel that is
 # further from the truth. But to be honest: after only 245 steps, much of the high frequency SRGAN adds is a **regular
 # grid texture** (a common artefact of sub-pixel convolution plus short adversarial training) rather than real texture —
