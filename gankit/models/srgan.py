@@ -273,7 +273,7 @@ class SRGAN(AdversarialModel):
     """
 
     loss_names = ("d_loss", "g_loss", "content_loss", "adv_loss")
-    cpu_xla = False  # benchmarks/train_step.py: XLA made SRGAN's step 5-10% slower on a CPU
+    cpu_xla = False  # benchmarks/train_step.py: XLA made SRGAN's step 5-13% slower on a CPU
 
     def __init__(self, generator=None, discriminator=None, scale=4, channels=3, hr_size=96, blocks=16,
                  filters=64, d_filters=64, adversarial="standard", content="auto", adv_weight=1e-3,
