@@ -636,8 +636,9 @@ for set_name, pictures in eval_sets.items():
 # （gankit 把双三次放大写成两个插值矩阵相乘，XLA 才编译得了它）。
 #
 # **完整模式实测**（2 核 AVX-512 CPU，`python -m gankit.lesson 9`）：SRCNN 0.4 分钟，SRResNet 26.2 分钟（每步约 0.53 秒），
-# SRGAN 1.1 分钟，SRGAN + RaD 1.2 分钟，训练共 29 分钟，整课约 29.5 分钟（在上一台慢三倍的 AVX2 CPU 上，8 块 × 32 通道的
-# 小网络就要 22 分钟）。×4、Y 通道、裁掉 4 像素边框，Set5 5 张、留出照片 12 张（都从未参与训练）：
+# SRGAN 1.1 分钟，SRGAN + RaD 1.2 分钟，训练共 29 分钟，整课约 29.5 分钟。没有 AVX-512 的 CPU 会慢得多：在之前那台 2 核 AVX2
+# CPU 上（实测峰值只有这台的三分之一），8 块 × 32 通道的小网络就用了 22 分钟，论文大小的网络估计要一个半小时左右；
+# 时间不够就用 `--epochs` 少训几轮（它会同时改动本课每个阶段的轮数），或者换到 GPU 上。×4、Y 通道、裁掉 4 像素边框，Set5 5 张、留出照片 12 张（都从未参与训练）：
 #
 # | 方法 | Set5 PSNR (dB) | Set5 SSIM | 留出照片 PSNR (dB) | 留出照片 SSIM |
 # |---|---|---|---|---|
@@ -669,9 +670,11 @@ for set_name, pictures in eval_sets.items():
 # writes bicubic up-sampling as two interpolation matrices so that XLA can compile it).
 #
 # **Measured in full mode** (2-core AVX-512 CPU, `python -m gankit.lesson 9`): SRCNN 0.4 min, SRResNet 26.2 min (about
-# 0.53 s a step), SRGAN 1.1 min, SRGAN + RaD 1.2 min; 29 min of training, the whole lesson about 29.5 min (on an earlier,
-# three times slower AVX2 CPU the small 8 × 32 network alone took 22 min). ×4, Y channel, 4-pixel border cut, the 5 Set5
-# pictures and the 12 held-out photos (none ever trained on):
+# 0.53 s a step), SRGAN 1.1 min, SRGAN + RaD 1.2 min; 29 min of training, the whole lesson about 29.5 min. A CPU without
+# AVX-512 is much slower: on the earlier 2-core AVX2 CPU (a third of this one's measured peak) the small 8 × 32 network
+# alone took 22 min, and the paper-size network would take an estimated hour and a half; short of time, train fewer
+# epochs with `--epochs` (it changes every stage of this lesson) or use a GPU. ×4, Y channel, 4-pixel border cut, the 5
+# Set5 pictures and the 12 held-out photos (none ever trained on):
 #
 # | method | Set5 PSNR (dB) | Set5 SSIM | held-out PSNR (dB) | held-out SSIM |
 # |---|---|---|---|---|
