@@ -45,7 +45,8 @@ class AdversarialModel(keras.Model):
     #: CPU; a model that ``benchmarks/train_step.py`` measures faster otherwise sets it.
     default_jit_compile = "auto"
     #: XLA on a CPU too, for full training (see ``resolve_jit_compile``): set by the models that
-    #: ``benchmarks/train_step.py`` measured faster with it on a CPU (1.3-1.8x, README).
+    #: ``benchmarks/train_step.py`` measured faster with it on a CPU (1.2-2.6x on a 2-core AVX2
+    #: CPU; about even on an AVX-512 one, README).
     cpu_xla = False
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
