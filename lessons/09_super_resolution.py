@@ -245,7 +245,7 @@ L.record(srcnn_epochs=SRCNN_EPOCHS, srcnn_minutes=timings["SRCNN"] / 60)
 #
 # 论文用 16 个残差块、64 个通道（约 150 万参数），在 ImageNet 的 35 万张图上训练 $10^6$ 步。完整模式**保留论文的网络**
 # （16 块 × 64 通道）和论文的 **96 像素 HR 块**（本课其他模型用 48 像素），只是步数少得多：12 个 epoch，共 2,940 步，
-# 在 2 核 CPU 上约 25 分钟。这两个选择都是实测出来的。先说块的大小：网络的**感受野**有几十个 LR 像素宽（$9\times9$ 卷积半径 4，
+# 在 2 核 AVX-512 CPU 上约 26 分钟。这两个选择都是实测出来的。先说块的大小：网络的**感受野**有几十个 LR 像素宽（$9\times9$ 卷积半径 4，
 # 每个 $3\times3$ 卷积再加 1：8 个残差块约 47 像素，16 个约 79 像素），而 48 像素的 HR 块只有 12 个 LR 像素——训练时它看到的
 # 大部分是卷积补的 0，测试时面对的却是整张图。再说网络大小。下面是留出照片上比双三次高出的分贝数（峰值学习率 $3\times10^{-4}$，余弦下降）：
 #
@@ -282,7 +282,7 @@ L.record(srcnn_epochs=SRCNN_EPOCHS, srcnn_minutes=timings["SRCNN"] / 60)
 #
 # The paper uses 16 blocks of 64 channels (about 1.5 M weights) and $10^6$ steps on 350 thousand ImageNet pictures. Full
 # mode **keeps the paper's network** (16 blocks × 64 channels) and the paper's **96-pixel HR patches** (the other models
-# here use 48), only with far fewer steps: 12 epochs, 2,940 steps, about 25 minutes on 2 CPU cores. Both choices were
+# here use 48), only with far fewer steps: 12 epochs, 2,940 steps, about 26 minutes on a 2-core AVX-512 CPU. Both choices were
 # measured. Patch size first: the network's **receptive field** is dozens of LR pixels wide (radius 4 for the $9\times9$
 # conv, 1 more for each $3\times3$ conv: about 47 pixels with 8 residual blocks, 79 with 16), while a 48-pixel HR patch
 # is only 12 LR pixels — in training it saw mostly the convolutions' zero padding, at test time whole pictures. Then
@@ -632,13 +632,14 @@ for set_name, pictures in eval_sets.items():
 # 下面打印这次运行每个阶段的训练用时。完整模式的设置：批大小 16、每个 epoch 每张训练照片切 40 块（245 步）；
 # SRCNN 在 48 像素的 HR 块上训练 3 个 epoch（峰值学习率 $10^{-3}$），SRResNet（论文的 16 块 × 64 通道）在 96 像素的块上训练
 # 12 个 epoch（2,940 步，峰值 $3\times10^{-4}$），SRGAN 和 SRGAN + RaD 在 48 像素的块上各 1 个 epoch。在 CPU 上这几个模型不用 XLA
-# 编译：实测 TensorFlow 自带的算子更快（SRResNet 在 96 像素块上每步 0.16 秒对 0.43 秒）；在 GPU 上 Keras 会自动打开 XLA
+# 编译：实测 TensorFlow 自带的算子更快（8 块 × 32 通道的 SRResNet 在 96 像素块上每步 0.16 秒，开 XLA 要 0.43 秒）；在 GPU 上 Keras 会自动打开 XLA
 # （gankit 把双三次放大写成两个插值矩阵相乘，XLA 才编译得了它）。
 #
 # **完整模式实测**（2 核 AVX-512 CPU，`python -m gankit.lesson 9`）：SRCNN 0.4 分钟，SRResNet 26.2 分钟（每步约 0.53 秒），
 # SRGAN 1.1 分钟，SRGAN + RaD 1.2 分钟，训练共 29 分钟，整课约 29.5 分钟。没有 AVX-512 的 CPU 会慢得多：在之前那台 2 核 AVX2
 # CPU 上（实测峰值只有这台的三分之一），8 块 × 32 通道的小网络就用了 22 分钟，论文大小的网络估计要一个半小时左右；
-# 时间不够就用 `--epochs` 少训几轮（它会同时改动本课每个阶段的轮数），或者换到 GPU 上。×4、Y 通道、裁掉 4 像素边框，Set5 5 张、留出照片 12 张（都从未参与训练）：
+# 时间不够就用 `--epochs` 少训几轮（它会同时改动本课每个阶段的轮数），或者换到 GPU 上。
+# ×4、Y 通道、裁掉 4 像素边框，Set5 5 张、留出照片 12 张（都从未参与训练）：
 #
 # | 方法 | Set5 PSNR (dB) | Set5 SSIM | 留出照片 PSNR (dB) | 留出照片 SSIM |
 # |---|---|---|---|---|
@@ -666,7 +667,7 @@ for set_name, pictures in eval_sets.items():
 # epoch (245 steps); SRCNN 3 epochs on 48-pixel HR patches (peak learning rate $10^{-3}$), SRResNet (the paper's 16
 # blocks × 64 channels) 12 epochs on 96-pixel patches (2,940 steps, peak $3\times10^{-4}$), SRGAN and SRGAN + RaD 1 epoch
 # each on 48-pixel patches. On a CPU these models are not compiled with XLA: TensorFlow's own kernels were measured
-# faster (SRResNet on 96-pixel patches: 0.16 s a step against 0.43 s); on a GPU Keras turns XLA on by itself (gankit
+# faster (the 8 × 32 SRResNet on 96-pixel patches: 0.16 s a step, 0.43 s with XLA); on a GPU Keras turns XLA on by itself (gankit
 # writes bicubic up-sampling as two interpolation matrices so that XLA can compile it).
 #
 # **Measured in full mode** (2-core AVX-512 CPU, `python -m gankit.lesson 9`): SRCNN 0.4 min, SRResNet 26.2 min (about
