@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from gankit import nets
-from gankit.models import DCGAN, GAN, AdversarialModel
+from gankit.models import DCGAN, GAN, AdversarialModel, base
 
 BATCH = 8
 N_BATCHES = 3
@@ -337,6 +337,7 @@ def test_full_training_on_a_cpu_compiles_the_step_with_xla_and_it_trains(name, m
     it (benchmarks/train_step.py); every trick and loss must then really run under XLA."""
     build, labels = _xla_cases()[name]
     monkeypatch.delenv("GANKIT_QUICK", raising=False)
+    monkeypatch.setattr(base, "cpu_vector_unit", lambda: "avx2")  # where all seven were measured faster with XLA
     model = build()
     model.compile()
     assert model.jit_compile is True
@@ -352,6 +353,31 @@ def test_full_training_on_a_cpu_compiles_the_step_with_xla_and_it_trains(name, m
     again = build()
     again.compile()
     assert again.jit_compile is False  # quick mode: "auto", which Keras resolves to no XLA on a CPU
+
+
+def test_cpu_vector_unit_reads_the_widest_one_from_cpuinfo(tmp_path):
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma avx512f avx512dq\n")
+    assert base.cpu_vector_unit(info) == "avx512"
+    info.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma\nbugs\t\t: avx512f_fake\n")
+    assert base.cpu_vector_unit(info) == "avx2"
+    info.write_text("processor\t: 0\nFeatures\t: fp asimd\n")  # ARM
+    assert base.cpu_vector_unit(info) == "other"
+    assert base.cpu_vector_unit(tmp_path / "missing") == "other"
+
+
+@pytest.mark.parametrize("unit, with_xla", [
+    ("avx2", {"GAN (all tricks)", "DCGAN", "CGAN", "ACGAN", "InfoGAN", "WGAN", "WGANGP"}),
+    ("avx512", {"GAN (all tricks)", "InfoGAN", "WGANGP"}),  # oneDNN's AVX-512 convolutions beat XLA's for the rest
+    ("other", set()),                          # never measured: Keras' default, no XLA on a CPU
+])
+def test_xla_on_a_cpu_only_where_the_benchmark_measured_it_faster(unit, with_xla, monkeypatch):
+    monkeypatch.delenv("GANKIT_QUICK", raising=False)
+    monkeypatch.setattr(base, "cpu_vector_unit", lambda: unit)
+    chosen = {name for name, (build, _) in _xla_cases().items() if build().resolve_jit_compile() is True}
+    assert chosen == with_xla
+    assert base.resolve_jit_compile("auto", True) is True and base.resolve_jit_compile("auto", False) == "auto"
+    assert base.resolve_jit_compile(False, ("avx2", "avx512", "other")) is False  # an explicit choice stands
 
 
 def test_models_not_measured_faster_keep_keras_auto(monkeypatch):

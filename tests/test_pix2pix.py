@@ -244,3 +244,44 @@ def test_stacked_discriminator_call_is_one_call_each_with_instance_norm_only():
         np.testing.assert_allclose(np.asarray(fake_logits), np.asarray(d([src, fake], training=True)), atol=1e-5)
     together = np.asarray(d([np.concatenate([src, src]), np.concatenate([tgt, fake])], training=True))
     assert np.abs(together[:3] - np.asarray(real_logits)).max() > 1e-3  # batch norm really mixes the two batches
+
+
+def test_simultaneous_update_judges_g_by_d_before_its_update():
+    """``update="alternating"`` (the authors' order) and ``"simultaneous"`` (the TF tutorial's)
+    give D the same update; G's update follows D's *old* weights only in the simultaneous one
+    (checked against the gradient taken by hand)."""
+    keras.utils.set_random_seed(3)
+    g = nets.unet_generator((16, 16, 3), 3, filters=4, norm="instance", dropout=0)  # no noise: comparable
+    d = nets.patchgan_discriminator((16, 16, 3), condition_shape=(16, 16, 3), filters=4, n_layers=2, norm="instance")
+    x, y = pairs(4, size=16)
+
+    def clone(net):
+        copy = keras.models.clone_model(net)
+        copy.set_weights(net.get_weights())
+        return copy
+
+    lr = 0.05
+    g_ref, d_ref = clone(g), clone(d)
+    with tf.GradientTape() as tape:
+        fake = g_ref(x, training=True)
+        g_loss = (tf.reduce_mean(tf.nn.softplus(-d_ref([tf.constant(x), fake], training=True)))
+                  + 100 * tf.reduce_mean(tf.abs(y - fake)))
+    expected_g = [w.numpy() - lr * dw.numpy() for w, dw in zip(g_ref.trainable_weights,
+                                                                tape.gradient(g_loss, g_ref.trainable_weights))]
+    after = {}
+    for update in ("alternating", "simultaneous"):
+        model = models.Pix2Pix(generator=clone(g), discriminator=clone(d), image_shape=(16, 16, 3), update=update)
+        model.compile(g_optimizer=keras.optimizers.SGD(lr), d_optimizer=keras.optimizers.SGD(lr))
+        model.fit(x, y, batch_size=4, epochs=1, verbose=0, shuffle=False)
+        after[update] = model
+    a, s = after["alternating"], after["simultaneous"]
+    for wa, ws, w0 in zip(a.discriminator.trainable_weights, s.discriminator.trainable_weights, d.trainable_weights):
+        np.testing.assert_allclose(wa.numpy(), ws.numpy(), atol=1e-6)
+    assert any(not np.allclose(w.numpy(), w0.numpy()) for w, w0 in zip(s.discriminator.trainable_weights,
+                                                                        d.trainable_weights))
+    for w, e in zip(s.generator.trainable_weights, expected_g):
+        np.testing.assert_allclose(w.numpy(), e, atol=1e-5)
+    assert max(float(np.abs(w.numpy() - e).max()) for w, e in zip(a.generator.trainable_weights, expected_g)) > 1e-4
+    assert models.Pix2Pix.from_config(s.get_config()).update == "simultaneous"
+    with pytest.raises(ValueError, match="alternating"):
+        models.Pix2Pix(image_shape=(16, 16, 3), filters=4, update="together")

@@ -18,21 +18,42 @@ import keras
 import tensorflow as tf
 
 
-def resolve_jit_compile(default="auto", cpu_xla=False):
+def cpu_vector_unit(cpuinfo="/proc/cpuinfo"):
+    """This CPU's widest vector unit as the XLA defaults know it: ``"avx512"``, ``"avx2"`` or
+    ``"other"`` (read from ``/proc/cpuinfo``; ``"other"`` where that is missing or the CPU has
+    neither, e.g. ARM).
+
+    It decides XLA on a CPU because ``benchmarks/train_step.py`` found the two kinds of CPU on
+    opposite sides: with AVX-512, TensorFlow's own (oneDNN) convolutions outrun the code XLA
+    generates, so XLA made DCGAN's step about 20% slower; with AVX2 only, XLA's fused
+    kernels made the same step 1.2-2.6x faster. Two 2-core CPUs sold under the same model name
+    were of the two kinds."""
+    try:
+        with open(cpuinfo) as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return "other"
+    return "avx512" if "avx512f" in flags else "avx2" if "avx2" in flags else "other"
+
+
+def resolve_jit_compile(default="auto", cpu_xla=()):
     """``compile``'s ``jit_compile`` when the caller gives none.
 
-    ``default`` unless it is ``"auto"``; then ``True`` on a CPU for a model with ``cpu_xla``
-    (measured faster with XLA by ``benchmarks/train_step.py``), one replica and quick mode off,
-    else ``"auto"`` (Keras: XLA on a GPU, none on a CPU). Quick mode (``GANKIT_QUICK=1``, the
-    tests and CI) runs a few steps, which never repay XLA's seconds of compiling."""
-    if default != "auto" or not cpu_xla:
+    ``default`` unless it is ``"auto"``; then ``True`` on a CPU whose vector unit
+    (:func:`cpu_vector_unit`) is in ``cpu_xla`` (where ``benchmarks/train_step.py`` measured the
+    model faster with XLA), one replica and quick mode off, else ``"auto"`` (Keras: XLA on a
+    GPU, none on a CPU). ``cpu_xla=True`` means every CPU, ``False`` none. Quick mode
+    (``GANKIT_QUICK=1``, the tests and CI) runs a few steps, which never repay XLA's seconds
+    of compiling."""
+    units = ("avx512", "avx2", "other") if cpu_xla is True else () if cpu_xla is False else tuple(cpu_xla)
+    if default != "auto" or not units:
         return default
     from gankit.lesson import quick_mode
 
     gpus = tf.config.list_physical_devices("GPU")
     if quick_mode() or gpus or tf.distribute.get_strategy().num_replicas_in_sync > 1:
         return "auto"
-    return True
+    return True if cpu_vector_unit() in units else "auto"
 
 
 @keras.saving.register_keras_serializable(package="gankit")
@@ -44,10 +65,10 @@ class AdversarialModel(keras.Model):
     #: ``compile``'s default ``jit_compile``. Keras' ``"auto"`` means XLA on a GPU and none on a
     #: CPU; a model that ``benchmarks/train_step.py`` measures faster otherwise sets it.
     default_jit_compile = "auto"
-    #: XLA on a CPU too, for full training (see ``resolve_jit_compile``): set by the models that
-    #: ``benchmarks/train_step.py`` measured faster with it on a CPU (1.2-2.6x on a 2-core AVX2
-    #: CPU; about even on an AVX-512 one, README).
-    cpu_xla = False
+    #: The CPUs (vector units, :func:`cpu_vector_unit`) on which full training compiles the step
+    #: with XLA too (see :func:`resolve_jit_compile`): set by each model to where
+    #: ``benchmarks/train_step.py`` measured it faster (README, "Speed").
+    cpu_xla = ()
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
         super().__init__(**kwargs)

@@ -57,14 +57,28 @@ class Pix2Pix(AdversarialModel):
     directly keeps that behaviour for any batch size, and ``translate`` gives each picture the
     same output whatever else is in its batch. ``norm="batch"`` is the literal batch norm
     (moving averages at test time, which an adversarially trained G can drift away from).
+
+    ``update`` — the order of the two updates in one step, both from one generator pass:
+
+    * ``"alternating"`` (default; the authors' code): D is updated on (x, y) and (x, G(x)),
+      then G is judged by the *updated* D — one more pass of D over the fake pairs;
+    * ``"simultaneous"`` (the TensorFlow pix2pix tutorial): one pass of D over the fake pairs
+      serves both losses, G is judged by D *before* its update; that pass is saved, so a step
+      costs less (``benchmarks/train_step.py``), and ``benchmarks/time_to_quality.py --model
+      pix2pix`` compares the two in the same wall-clock time.
     """
 
     loss_names = ("d_loss", "g_loss", "g_gan", "g_l1")
 
     def __init__(self, generator=None, discriminator=None, image_shape=(256, 256, 3), out_channels=None,
                  filters=64, d_filters=None, n_layers=3, norm="instance", l1_weight=100.0, gan_weight=1.0, seed=None,
-                 latent_dim=None, **kwargs):
+                 latent_dim=None, update="alternating", **kwargs):
         del latent_dim  # no noise vector in Pix2Pix (the base class's field is kept for compatibility)
+        if update not in ("alternating", "simultaneous"):
+            raise ValueError(f"update must be 'alternating' (the authors' order: D first, then G judged by the "
+                             f"updated D) or 'simultaneous' (both from one pass of D, as the TensorFlow "
+                             f"tutorial does), not {update!r}.")
+        self.update = update
         self.image_shape = tuple(int(s) for s in image_shape)
         self.out_channels = int(out_channels or self.image_shape[-1])
         self.filters, self.d_filters = int(filters), int(d_filters or filters)
@@ -82,6 +96,8 @@ class Pix2Pix(AdversarialModel):
 
     def train_step(self, data):
         source, target = data[0], data[1]
+        if self.update == "simultaneous":
+            return self.simultaneous_step(source, target)
         # One forward pass of G serves both updates (as in the authors' code): D is updated on
         # (x, G(x)) first, then G is judged by the *updated* D.
         with tf.GradientTape() as g_tape:
@@ -99,6 +115,20 @@ class Pix2Pix(AdversarialModel):
             g_l1 = l1_loss(target, fake)
             g_loss = self.gan_weight * g_gan + self.l1_weight * g_l1
         self.apply(self.g_optimizer, g_tape, g_loss, self.generator)
+        return self.record(d_loss=d_loss, g_loss=g_loss, g_gan=g_gan, g_l1=g_l1)
+
+    def simultaneous_step(self, source, target):
+        """Both updates from one pass of G and one of D (``update="simultaneous"``): the same
+        losses as above, but G is judged by D before D's update."""
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+            fake = self.generator(source, training=True)
+            real_logits, fake_logits = self.stacked(self.discriminator, [source, target], [source, fake])
+            d_loss = 0.5 * losses.minimax_d_loss(real_logits, fake_logits)
+            g_gan = losses.nonsaturating_g_loss(fake_logits)
+            g_l1 = l1_loss(target, fake)
+            g_loss = self.gan_weight * g_gan + self.l1_weight * g_l1
+        self.apply(self.g_optimizer, g_tape, g_loss, self.generator)
+        self.apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
         return self.record(d_loss=d_loss, g_loss=g_loss, g_gan=g_gan, g_l1=g_l1)
 
     def call(self, x, training=False):
@@ -167,4 +197,4 @@ class Pix2Pix(AdversarialModel):
         config.pop("latent_dim", None)
         return {**config, "image_shape": list(self.image_shape), "out_channels": self.out_channels,
                 "filters": self.filters, "d_filters": self.d_filters, "n_layers": self.n_layers, "norm": self.norm,
-                "l1_weight": self.l1_weight, "gan_weight": self.gan_weight}
+                "l1_weight": self.l1_weight, "gan_weight": self.gan_weight, "update": self.update}

@@ -149,7 +149,7 @@ class _PixelSR(keras.Model):
     #: No XLA on a CPU (Keras' "auto": XLA on a GPU only). With the two-matrix bicubic layer,
     #: TensorFlow's own kernels were faster on both CPUs measured: SRResNet 1.5x (48-pixel
     #: patches) to 2.7x (96), SRCNN 1.6x (see ``base.resolve_jit_compile``).
-    cpu_xla = False
+    cpu_xla = ()
 
     def __init__(self, net, scale=4, **kwargs):
         super().__init__(**kwargs)
@@ -273,7 +273,7 @@ class SRGAN(AdversarialModel):
     """
 
     loss_names = ("d_loss", "g_loss", "content_loss", "adv_loss")
-    cpu_xla = False  # benchmarks/train_step.py: XLA made SRGAN's step 5-13% slower on a CPU
+    cpu_xla = ()  # benchmarks/train_step.py: XLA made SRGAN's step 5-13% slower on a CPU
 
     def __init__(self, generator=None, discriminator=None, scale=4, channels=3, hr_size=96, blocks=16,
                  filters=64, d_filters=64, adversarial="standard", content="auto", adv_weight=1e-3,
