@@ -232,20 +232,6 @@ def test_save_and_load_round_trip(tmp_path):
     loaded.fit(x, y, batch_size=4, epochs=1, verbose=0)       # and it trains on from where it stopped
 
 
-def test_stacked_discriminator_call_is_one_call_each_with_instance_norm_only():
-    """Pix2Pix/CycleGAN run D once on real and fake stacked: the same logits as two calls with
-    instance norm; a batch-norm D (statistics over the batch) must get two calls."""
-    rng = np.random.default_rng(5)
-    src, tgt, fake = (rng.uniform(-1, 1, (3, 16, 16, 3)).astype("float32") for _ in range(3))
-    for norm in ("instance", "batch"):
-        d = nets.patchgan_discriminator((16, 16, 3), condition_shape=(16, 16, 3), filters=4, n_layers=2, norm=norm)
-        real_logits, fake_logits = models.AdversarialModel.stacked(d, [src, tgt], [src, fake])
-        np.testing.assert_allclose(np.asarray(real_logits), np.asarray(d([src, tgt], training=True)), atol=1e-5)
-        np.testing.assert_allclose(np.asarray(fake_logits), np.asarray(d([src, fake], training=True)), atol=1e-5)
-    together = np.asarray(d([np.concatenate([src, src]), np.concatenate([tgt, fake])], training=True))
-    assert np.abs(together[:3] - np.asarray(real_logits)).max() > 1e-3  # batch norm really mixes the two batches
-
-
 def test_simultaneous_update_judges_g_by_d_before_its_update():
     """``update="alternating"`` (the authors' order) and ``"simultaneous"`` (the TF tutorial's)
     give D the same update; G's update follows D's *old* weights only in the simultaneous one

@@ -139,23 +139,6 @@ class AdversarialModel(keras.Model):
         start = tf.cast(context.replica_id_in_sync_group, tf.int32) * n
         return tf.nest.map_structure(lambda t: t[start:start + n], draw(n * replicas))
 
-    @staticmethod
-    def stacked(network, *batches, training=True):
-        """``[network(b) for b in batches]`` in one call on the batches stacked, when that is the
-        same maths: when ``network`` normalises every example by itself (instance norm, no batch
-        norm), so no example's output depends on the others in its batch. One call on 2N
-        examples runs fewer, larger convolutions than two on N, which is faster on a CPU. A
-        network with batch norm (whose statistics would mix the batches) gets one call each.
-        Each batch is a tensor or a list of tensors (the inputs of a multi-input network)."""
-        if len(batches) == 1 or any(isinstance(layer, keras.layers.BatchNormalization)
-                                    for layer in network._flatten_layers()):
-            return [network(b, training=training) for b in batches]
-        many = isinstance(batches[0], (list, tuple))
-        join = lambda parts: tf.concat([tf.cast(p, parts[0].dtype) for p in parts], 0)  # noqa: E731
-        inputs = [join([b[i] for b in batches]) for i in range(len(batches[0]))] if many else join(batches)
-        sizes = [tf.shape(b[0] if many else b)[0] for b in batches]
-        return tf.split(network(inputs, training=training), sizes)
-
     def apply(self, optimizer, tape, loss, network):
         """One gradient step of ``loss`` on ``network``'s trainable weights only.
 

@@ -105,9 +105,8 @@ class Pix2Pix(AdversarialModel):
             with g_tape.stop_recording():
                 # D: real pairs (x, y) -> 1, fake pairs (x, G(x)) -> 0; the loss halved (§3.3).
                 with tf.GradientTape() as d_tape:
-                    # one call on the real and fake pairs stacked where D's norm is per picture
-                    real_logits, fake_logits = self.stacked(
-                        self.discriminator, [source, target], [source, tf.stop_gradient(fake)])
+                    real_logits = self.discriminator([source, target], training=True)
+                    fake_logits = self.discriminator([source, tf.stop_gradient(fake)], training=True)
                     d_loss = 0.5 * losses.minimax_d_loss(real_logits, fake_logits)
                 self.apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
             # G: fool D on every patch (non-saturating form of eq. 1) + lambda * L1 (eq. 4).
@@ -122,7 +121,8 @@ class Pix2Pix(AdversarialModel):
         losses as above, but G is judged by D before D's update."""
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self.generator(source, training=True)
-            real_logits, fake_logits = self.stacked(self.discriminator, [source, target], [source, fake])
+            real_logits = self.discriminator([source, target], training=True)
+            fake_logits = self.discriminator([source, fake], training=True)
             d_loss = 0.5 * losses.minimax_d_loss(real_logits, fake_logits)
             g_gan = losses.nonsaturating_g_loss(fake_logits)
             g_l1 = l1_loss(target, fake)
