@@ -19,7 +19,7 @@ from gankit.models.base import AdversarialModel
 class ClassConditional(AdversarialModel):
     """A generator ``G([z, y])`` with integer class labels ``y`` in ``[0, num_classes)``."""
 
-    #: XLA (benchmarks/train_step.py): CGAN 1.63x, ACGAN 1.56x on an AVX2 CPU; 0.99x, 0.95x on AVX-512
+    #: XLA (benchmarks/train_step.py): CGAN 1.63x, ACGAN 1.56x on an AVX2 CPU; 0.94x, 0.90x on AVX-512
     cpu_xla = ("avx2",)
 
     def __init__(self, generator, discriminator, num_classes=10, latent_dim=None, seed=None, **kwargs):

@@ -45,7 +45,7 @@ class GAN(AdversarialModel):
     a ``discriminator`` passed in is used as given (it must accept packed inputs if pack > 1).
     """
 
-    #: XLA measured faster on both CPUs (benchmarks/train_step.py): 1.24x (AVX2), 1.39x (AVX-512)
+    #: XLA measured faster on both CPUs (benchmarks/train_step.py): 1.24x (AVX2), 1.42x (AVX-512)
     cpu_xla = ("avx2", "avx512")
 
     def __init__(self, generator=None, discriminator=None, latent_dim=64, image_shape=(28, 28, 1),
@@ -158,7 +158,7 @@ class DCGAN(GAN):
     ``nets.dcgan_generator`` / ``nets.dcgan_discriminator``, z ~ N(0, I) of 100 dims,
     Adam(lr=2e-4, beta_1=0.5) for both networks (§4)."""
 
-    #: XLA: 2.0x on an AVX2 CPU, about 0.8x on an AVX-512 one (benchmarks/train_step.py)
+    #: XLA: 2.0x on an AVX2 CPU, 0.79x on an AVX-512 one (benchmarks/train_step.py)
     cpu_xla = ("avx2",)
 
     def __init__(self, generator=None, discriminator=None, latent_dim=100, image_shape=(28, 28, 1),

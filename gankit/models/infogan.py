@@ -34,7 +34,7 @@ class InfoGAN(AdversarialModel):
     up to the constant H(c)).
     """
 
-    #: XLA measured faster on both CPUs (benchmarks/train_step.py): 1.33x (AVX2), 1.11x (AVX-512)
+    #: XLA measured faster on both CPUs (benchmarks/train_step.py): 1.33x (AVX2), 1.18x (AVX-512)
     cpu_xla = ("avx2", "avx512")
 
     loss_names = ("d_loss", "g_loss", "info_loss")

@@ -85,7 +85,7 @@ class WGAN(AdversarialModel):
     so every gankit model saves and loads the same way.
     """
 
-    #: XLA (benchmarks/train_step.py): 2.61x on an AVX2 CPU, 0.86x on an AVX-512 one
+    #: XLA (benchmarks/train_step.py): 2.61x on an AVX2 CPU, 0.71x on an AVX-512 one
     cpu_xla = ("avx2",)
 
     loss_names = ("d_loss", "g_loss", "w_distance")
@@ -195,8 +195,8 @@ class WGANGP(WGAN):
     """
 
     loss_names = ("d_loss", "g_loss", "w_distance", "gp")
-    #: XLA measured faster on both CPUs (benchmarks/train_step.py): 1.60x (AVX2), 1.12x (AVX-512)
-    cpu_xla = ("avx2", "avx512")
+    #: XLA (benchmarks/train_step.py): 1.60x on an AVX2 CPU, 0.78-0.86x on an AVX-512 one
+    cpu_xla = ("avx2",)
 
     def __init__(self, generator=None, discriminator=None, norm="layer", clip_value=None, gp_weight=10.0, **kwargs):
         if norm == "batch":
