@@ -425,8 +425,8 @@ def timed_fit(model, ds, steps):
     """Seconds that ``steps`` training steps take inside ``fit``, in the steady state: ``fit``
     runs one step more and the clock starts when the first one ends. ``fit``'s start-up and
     wind-down are left out: on the 2-core machine they took 0.1 s in most calls and 2.6-2.9 s
-    in some, at random, which halved the rate of a 30-step turn (an epoch of real training
-    pays them once, not every 30 steps)."""
+    in some, at random, which halved the rate of a 30-step turn. Epoch boundaries inside one
+    ``fit`` cost nothing extra (measured), so a real run pays this once per ``fit`` call."""
     clock = StepClock()
     keras.Model.fit(model, ds, epochs=1, steps_per_epoch=steps + 1, verbose=0, shuffle=False, callbacks=[clock])
     return clock.times[-1] - clock.times[0]
