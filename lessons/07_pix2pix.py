@@ -483,9 +483,10 @@ print(L.t(f"相邻两格在输入上相隔 {stride} 像素，所以每个 70×70
 # 3. 两个网络都用 Adam，学习率 $2\times10^{-4}$，$\beta_1=0.5$。
 # 4. 更新顺序：每步只跑一次生成器。先用 $(x,y)$ 和 $(x,G(x))$ 更新判别器，再让**更新后的**判别器给 $G(x)$ 打分、
 #    更新生成器——这是作者代码的顺序（`update="alternating"`，默认），比 TensorFlow 教程多跑一遍判别器。教程让两个网络共用
-#    同一次判别器前向、同时更新（`update="simultaneous"`），每步约省 4%。在同样 150 秒里（maps，64×64，2 核 AVX-512 CPU，
-#    `benchmarks/time_to_quality.py --model pix2pix`），作者的顺序走了 6,871 步，验证集 L1 0.0726、PSNR 26.08 dB、清晰度比 0.645；
-#    教程的顺序走了 7,141 步，L1 0.0720、PSNR 26.09 dB、清晰度比 0.652——差别在一次运行的误差之内，所以默认保留论文的做法。
+#    同一次判别器前向、同时更新（`update="simultaneous"`），每步省 1–4% 的时间。在同样 150 秒里（maps，64×64，2 核 AVX-512
+#    CPU，`benchmarks/time_to_quality.py --model pix2pix`，种子 0 和 1），作者的顺序走了 6,871 / 7,160 步，验证集 L1
+#    0.0726 / 0.0722、PSNR 26.08 / 26.02 dB、清晰度比 0.645 / 0.603；教程的顺序走了 7,141 / 7,219 步，L1 0.0720 / 0.0709、
+#    PSNR 26.09 / 26.12 dB、清晰度比 0.652 / 0.631。教程的顺序略好一点，但差别小于同一种做法换个种子的差别，所以默认保留论文的做法。
 #
 # 归一化：论文用批归一化，但批大小为 1，而且测试时也用**当前这批图的统计量**——批里只有一张图时，这恰好就是
 # **实例归一化**（每张图、每个通道单独归一化）。`models.Pix2Pix` 因此默认 `norm="instance"`：批大小可以大于 1，
@@ -521,11 +522,12 @@ print(L.t(f"相邻两格在输入上相隔 {stride} 像素，所以每个 70×70
 # 4. update order: the generator runs once per step. The discriminator is updated on $(x,y)$ and $(x,G(x))$ first,
 #    then the **updated** discriminator scores $G(x)$ for the generator's update — the authors' order
 #    (`update="alternating"`, the default), one discriminator pass more than the TensorFlow tutorial, which updates both
-#    networks from one shared discriminator pass (`update="simultaneous"`, about 4% less time per step). In the same
-#    150 seconds (maps, 64×64, a 2-core AVX-512 CPU, `benchmarks/time_to_quality.py --model pix2pix`) the authors' order
-#    took 6,871 steps and reached validation L1 0.0726, PSNR 26.08 dB, sharpness ratio 0.645; the tutorial's took 7,141
-#    steps and reached L1 0.0720, PSNR 26.09 dB, sharpness ratio 0.652 — within one run's noise, so the default keeps
-#    the paper's order.
+#    networks from one shared discriminator pass (`update="simultaneous"`, 1–4% less time per step). In the same
+#    150 seconds (maps, 64×64, a 2-core AVX-512 CPU, `benchmarks/time_to_quality.py --model pix2pix`, seeds 0 and 1)
+#    the authors' order took 6,871 / 7,160 steps and reached validation L1 0.0726 / 0.0722, PSNR 26.08 / 26.02 dB,
+#    sharpness ratio 0.645 / 0.603; the tutorial's took 7,141 / 7,219 steps and reached L1 0.0720 / 0.0709, PSNR
+#    26.09 / 26.12 dB, sharpness ratio 0.652 / 0.631. The tutorial's order is slightly ahead, but by less than one
+#    order differs from itself between two seeds, so the default keeps the paper's order.
 #
 # Normalization: the paper uses batch normalization, but with batch size 1 and with **the current batch's
 # statistics at test time too** — with one picture per batch that is exactly **instance normalization** (each

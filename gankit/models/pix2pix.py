@@ -64,9 +64,9 @@ class Pix2Pix(AdversarialModel):
       then G is judged by the *updated* D — one more pass of D over the fake pairs;
     * ``"simultaneous"`` (the TensorFlow pix2pix tutorial): one pass of D over the fake pairs
       serves both losses, G is judged by D *before* its update; that pass is saved, so a step
-      costs about 4% less. In the same 150 s on lesson 7's maps (``benchmarks/time_to_quality.py
-      --model pix2pix``) the two reached the same validation L1 / PSNR / sharpness within one
-      run's noise, so the default stays the paper's.
+      costs 1-4% less. In the same 150 s on lesson 7's maps (``benchmarks/time_to_quality.py
+      --model pix2pix``, two seeds) it was slightly ahead on validation L1 / PSNR / sharpness,
+      by less than the spread between seeds, so the default stays the paper's.
     """
 
     loss_names = ("d_loss", "g_loss", "g_gan", "g_l1")
