@@ -30,11 +30,11 @@ A turn is timed from the end of its first step to the end of its last inside one
 (``timed_fit``), so ``fit``'s own start-up is not counted. ``Pix2Pix-simultaneous`` is Pix2Pix
 with ``update="simultaneous"``, the plain loop's (the TF tutorial's) update order.
 
-One process is not enough on a small CPU: the same DCGAN step measured 1,003 and 1,744
-images/s in two processes on an idle 2-core machine, the slowness lasting the whole process
-(thread placement, memory layout). ``--processes P`` therefore runs each model in P fresh
-processes, one after another, and reports the median of each contestant's images/s, the
-median of the per-process ratios and their range (lowest-highest), which the README shows.
+Small models still vary by about 10% between processes (the GAN and Pix2Pix rows), so
+``--processes P`` runs each model in P fresh processes, one after another, and reports the
+median of each contestant's images/s, the median of the per-process ratios and their range
+(lowest-highest), which the README shows. (Timing whole ``fit`` calls, as this script once did,
+made the spread look like 40%: see ``timed_fit``.)
 
 Images/s counts the real images the discriminator sees: for WGAN and WGAN-GP one step is one
 generator iteration with 5 critic updates on 64 images each, in gankit a batch of 320 sliced

@@ -143,3 +143,25 @@ def test_benchmark_tables_go_between_their_markers_in_both_readmes(tmp_path):
     with pytest.raises(Exception, match="README_cn.md must hold the markers <!-- benchmark:start -->") as err:
         bench.write_readmes(result, repo=tmp_path)
     assert type(err.value).__name__ == "ResultsError"
+
+
+def test_benchmark_rows_from_several_processes_are_medians_with_the_ratio_range():
+    spec = importlib.util.spec_from_file_location("train_step_bench", REPO / "benchmarks" / "train_step.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    def row(gankit, plain, xla):
+        return {"model": "DCGAN", "batch": 128, "images_per_step": 128, "gflop_per_step": 26.0,
+                "images_per_s": {"gankit": gankit, "plain": plain}, "ratio": gankit / plain, "xla_speedup": xla}
+
+    combined = bench.combine_processes([row(1800, 1800, 0.8), row(1000, 1600, 0.7), row(1830, 1760, 0.9)])
+    assert combined["images_per_s"] == {"gankit": 1800.0, "plain": 1760.0}
+    assert combined["ratio"] == pytest.approx(1.0)                      # median of 1.0, 0.625, 1.0398
+    assert combined["ratio_range"] == pytest.approx([0.625, 1830 / 1760])
+    assert combined["xla_speedup"] == pytest.approx(0.8) and combined["processes"] == 3
+    assert combined["gflops"] == pytest.approx(26.0 * 1800 / 128)
+    result = {"machine": "m", "tensorflow": "2.x", "keras": "3.x", "peak_matmul_gflops": 500.0,
+              "peak_conv_gflops": 500.0, "rows": [combined]}
+    en, zh = bench.bench_table(result, "en"), bench.bench_table(result, "zh")
+    assert "| 1.00× (0.62–1.04) | 0.80× |" in en and "median over 3 fresh processes" in en
+    assert "| 1.00× (0.62–1.04) |" in zh and "3 个新进程" in zh

@@ -110,12 +110,16 @@ class Pix2Pix(AdversarialModel):
                     fake_logits = self.discriminator([source, tf.stop_gradient(fake)], training=True)
                     d_loss = 0.5 * losses.minimax_d_loss(real_logits, fake_logits)
                 self.apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
-            # G: fool D on every patch (non-saturating form of eq. 1) + lambda * L1 (eq. 4).
-            g_gan = losses.nonsaturating_g_loss(self.discriminator([source, fake], training=True))
-            g_l1 = l1_loss(target, fake)
-            g_loss = self.gan_weight * g_gan + self.l1_weight * g_l1
+            g_loss, g_gan, g_l1 = self.generator_loss(self.discriminator([source, fake], training=True), target, fake)
         self.apply(self.g_optimizer, g_tape, g_loss, self.generator)
         return self.record(d_loss=d_loss, g_loss=g_loss, g_gan=g_gan, g_l1=g_l1)
+
+    def generator_loss(self, fake_logits, target, fake):
+        """G's loss: fool D on every patch (non-saturating form of eq. 1) + lambda * L1 (eq. 4).
+        Returns (total, adversarial term, L1 term)."""
+        g_gan = losses.nonsaturating_g_loss(fake_logits)
+        g_l1 = l1_loss(target, fake)
+        return self.gan_weight * g_gan + self.l1_weight * g_l1, g_gan, g_l1
 
     def simultaneous_step(self, source, target):
         """Both updates from one pass of G and one of D (``update="simultaneous"``): the same
@@ -125,9 +129,7 @@ class Pix2Pix(AdversarialModel):
             real_logits = self.discriminator([source, target], training=True)
             fake_logits = self.discriminator([source, fake], training=True)
             d_loss = 0.5 * losses.minimax_d_loss(real_logits, fake_logits)
-            g_gan = losses.nonsaturating_g_loss(fake_logits)
-            g_l1 = l1_loss(target, fake)
-            g_loss = self.gan_weight * g_gan + self.l1_weight * g_l1
+            g_loss, g_gan, g_l1 = self.generator_loss(fake_logits, target, fake)
         self.apply(self.g_optimizer, g_tape, g_loss, self.generator)
         self.apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
         return self.record(d_loss=d_loss, g_loss=g_loss, g_gan=g_gan, g_l1=g_l1)
