@@ -131,6 +131,24 @@ def feature_matching_loss(real_features, fake_features):
     return tf.reduce_sum(tf.square(tf.reduce_mean(real, axis=0) - tf.reduce_mean(fake, axis=0)))
 
 
+# --- pixel losses of the image-to-image models ------------------------------------------------
+
+def l1_loss(target, output):
+    """Mean absolute error E[|y - G(x)|] over pixels and batch: Pix2Pix's L1 term (eq. 3) and
+    CycleGAN's cycle-consistency and identity terms (eq. 2, the authors' ``L1Loss``).
+
+    Both sides are cast to float32 first: under a mixed precision policy the generator's output
+    is float16/bfloat16 while targets come from the data in float32 (and a 16-bit mean loses
+    precision)."""
+    return tf.reduce_mean(tf.abs(tf.cast(target, tf.float32) - tf.cast(output, tf.float32)))
+
+
+def mse(target, output):
+    """Mean squared error E[(y - G(x))^2]: SRGAN's pixel-wise content loss l^SR_MSE (eq. 4), or the
+    VGG variant on feature maps (eq. 5); float32 as in :func:`l1_loss`."""
+    return tf.reduce_mean(tf.square(tf.cast(target, tf.float32) - tf.cast(output, tf.float32)))
+
+
 #: name -> (discriminator loss, generator loss); ``GAN(loss=name)`` picks a pair.
 ADVERSARIAL_LOSSES = {
     "minimax": (minimax_d_loss, minimax_g_loss),

@@ -139,3 +139,16 @@ def test_get_unknown_names_the_choices():
     assert "'nope'" in message
     for name in losses.ADVERSARIAL_LOSSES:
         assert name in message
+
+
+@pytest.mark.parametrize("dtype", [tf.float32, tf.bfloat16, tf.float16])
+def test_pixel_losses_by_hand_and_in_float32(dtype):
+    """l1_loss and mse equal their hand-computed values and come back as float32 scalars when the
+    generator's output is 16-bit (mixed precision) and the target float32."""
+    target = np.array([[0.5, -1.0], [0.25, 1.0]], "float32")
+    output = np.array([[0.0, -0.5], [0.25, -1.0]], "float32")  # exact in all three dtypes
+    out = tf.cast(output, dtype)
+    l1, l2 = losses.l1_loss(target, out), losses.mse(target, out)
+    assert l1.dtype == tf.float32 and l2.dtype == tf.float32
+    assert float(l1) == pytest.approx((0.5 + 0.5 + 0 + 2) / 4)
+    assert float(l2) == pytest.approx((0.25 + 0.25 + 0 + 4) / 4)

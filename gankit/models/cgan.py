@@ -136,7 +136,8 @@ class CGAN(ClassConditional):
             if self.design == "joint":
                 d_loss = losses.minimax_d_loss(real_out, fake_out)
                 if self.mismatch:  # a real image with the wrong label is a "fake" pair too
-                    d_loss += tf.reduce_mean(tf.nn.softplus(self.discriminator([real, wrong], training=True)))
+                    wrong_logits = tf.cast(self.discriminator([real, wrong], training=True), tf.float32)
+                    d_loss += tf.reduce_mean(tf.nn.softplus(wrong_logits))
             else:
                 mismatched = self.discriminator([real, wrong], training=True)
                 d_loss = (losses.minimax_d_loss(real_out[:, :1], fake_out[:, :1])

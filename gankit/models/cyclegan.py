@@ -74,7 +74,7 @@ class ImagePool:
     def query(self, images):
         if self.size <= 0:
             return images
-        images = tf.convert_to_tensor(images, tf.float32)
+        images = tf.cast(images, tf.float32)  # stored in float32 whatever the layers compute in
         n = tf.shape(images)[0]
         # Both draws are made up front for the whole batch; image i uses entry i.
         coins = keras.random.uniform((n,), 0.0, 1.0, seed=self.seed_generator)
@@ -154,11 +154,6 @@ def pixel_accuracy(images, targets, tolerance=16):
     if a.shape != b.shape:
         raise ValueError(f"pixel_accuracy needs images and targets of one shape; got {a.shape} and {b.shape}.")
     return float(np.mean(np.abs(a - b).max(axis=-1) <= tolerance))
-
-
-def l1(a, b):
-    """Mean absolute difference, the L1 of eq. 2 averaged over pixels (the authors' ``L1Loss``)."""
-    return tf.reduce_mean(tf.abs(tf.cast(a, tf.float32) - tf.cast(b, tf.float32)))
 
 
 @keras.saving.register_keras_serializable(package="gankit")
@@ -265,11 +260,12 @@ class CycleGAN(AdversarialModel):
             # gankit's LSGAN G loss has Mao et al.'s 1/2; CycleGAN's is E[(D(G(x)) - 1)^2].
             adv = 2.0 * (losses.least_squares_g_loss(D_Y(fake_y, training=True))
                          + losses.least_squares_g_loss(D_X(fake_x, training=True)))
-            cycle = l1(cycled_x, real_x) + l1(cycled_y, real_y)
+            cycle = losses.l1_loss(cycled_x, real_x) + losses.l1_loss(cycled_y, real_y)
             g_loss = adv + self.cycle_weight * cycle
             identity_scale = self.identity_weight * self.cycle_weight
             if identity_scale > 0:
-                identity = l1(G(real_y, training=True), real_y) + l1(F(real_x, training=True), real_x)
+                identity = (losses.l1_loss(real_y, G(real_y, training=True))
+                            + losses.l1_loss(real_x, F(real_x, training=True)))
                 g_loss += identity_scale * identity
             else:
                 identity = tf.constant(0.0)

@@ -17,12 +17,8 @@ import keras
 import tensorflow as tf
 
 from gankit import losses, nets
+from gankit.losses import l1_loss  # noqa: F401  (the L1 of eq. 3; also importable from here)
 from gankit.models.base import AdversarialModel
-
-
-def l1_loss(target, output):
-    """Mean absolute error E[|y - G(x)|] over pixels and batch (Pix2Pix, eq. 3)."""
-    return tf.reduce_mean(tf.abs(tf.cast(target, tf.float32) - tf.cast(output, tf.float32)))
 
 
 def mean_gradient_magnitude(images):

@@ -322,9 +322,9 @@ class SRGAN(AdversarialModel):
     def content_loss(self, hr, sr):
         """l^SR_X: MSE between feature maps φ of the real and generated HR images (pixels when
         there is no feature extractor)."""
-        if self.feature_extractor is None:
-            return tf.reduce_mean(tf.square(hr - sr))
-        return tf.reduce_mean(tf.square(self.feature_extractor(hr) - self.feature_extractor(sr)))
+        if self.feature_extractor is not None:
+            hr, sr = self.feature_extractor(hr), self.feature_extractor(sr)
+        return losses.mse(hr, sr)
 
     def train_step(self, data):
         lr, hr = data[0], data[1]
@@ -341,7 +341,7 @@ class SRGAN(AdversarialModel):
             content_loss = self.content_loss(hr, sr)
             g_loss = content_loss + self.adv_weight * adv_loss
             if self.pixel_weight:
-                g_loss += self.pixel_weight * tf.reduce_mean(tf.square(hr - sr))
+                g_loss += self.pixel_weight * losses.mse(hr, sr)
         self.apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
         self.apply(self.g_optimizer, g_tape, g_loss, self.generator)
         return self.record(d_loss=d_loss, g_loss=g_loss, content_loss=content_loss, adv_loss=adv_loss)
