@@ -54,28 +54,39 @@ def train_images():
 
 
 class Budget(keras.callbacks.Callback):
+    """Stops ``fit`` once ``deadline`` (a ``time.perf_counter()`` value) has passed. Checked after
+    every call of the compiled training function (every step, or every ``steps_per_execution``
+    steps); ``steps`` is the number of generator updates made, read from the optimizer."""
+
     def __init__(self, deadline):
         super().__init__()
-        self.deadline, self.steps = deadline, 0
+        self.deadline = deadline
 
     def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
         if time.perf_counter() >= self.deadline:
             self.model.stop_training = True
 
+    @property
+    def steps(self):
+        return int(self.model.g_optimizer.iterations)
 
-def run_gankit(budget):
+
+def run_gankit(budget, name="DCGAN", precision=None, seed=0):
+    """gankit's ``name`` (DCGAN, or WGANGP with its batch of 5 x 64) with its defaults on
+    Fashion-MNIST for ``budget`` seconds; ``precision`` given: its networks built under that
+    dtype policy (the models' ``precision`` argument)."""
     start = time.perf_counter()
-    keras.utils.set_random_seed(0)
-    ds = data.load("fashion_mnist", batch_size=128, labels=False)
-    model = models.DCGAN(seed=0)
+    keras.utils.set_random_seed(seed)
+    batch = 128 if name == "DCGAN" else 5 * 64
+    ds = data.load("fashion_mnist", batch_size=batch, labels=False, seed=seed)
+    model = getattr(models, name)(seed=seed, precision=precision or "auto")
     model.compile()
     stop = Budget(start + budget)
     history = model.fit(ds, epochs=10_000, callbacks=[stop], verbose=0)
     seconds = time.perf_counter() - start
     images = model.generate(10_000, seed=1)
     return {"seconds": seconds, "steps": stop.steps, "epochs": len(history.history["d_loss"]),
-            "batch": 128, "images": images}
+            "batch": batch, "images": images, "policy": model.generator.dtype_policy.name}
 
 
 def tutorial_generator():
@@ -182,18 +193,71 @@ def main_pix2pix(args):
     return results
 
 
+def run_cyclegan(policy, budget, seed, val):
+    """Lesson 8's full-mode CycleGAN (maps at 64x64, 16 filters, 6 blocks, 32-filter
+    discriminators, batch 4) built under ``policy``, trained for ``budget`` seconds; scored on
+    the validation pairs ``val`` = (photos, maps): G(x)'s L1 to the true maps and its pixel
+    accuracy (delta 16), and the cycle's reconstruction L1 |F(G(x)) - x|."""
+    from gankit.models.cyclegan import pixel_accuracy
+
+    start = time.perf_counter()
+    keras.utils.set_random_seed(seed)
+    ds = data.load("maps_unpaired", image_size=64, batch_size=4, seed=seed)
+    model = models.CycleGAN(image_shape=(64, 64, 3), filters=16, n_blocks=6, d_filters=32, d_layers=3, seed=seed,
+                            precision=policy)
+    model.compile()
+    stop = Budget(start + budget)
+    history = model.fit(ds, epochs=10_000, callbacks=[stop], verbose=0)
+    seconds = time.perf_counter() - start
+    x, y = val
+    there, back = model.cycle(x, "x2y")
+    return {"seconds": seconds, "steps": stop.steps, "epochs": len(history.history["d_loss"]), "batch": 4,
+            "map_l1": float(np.abs(there - y).mean()), "pixel_accuracy_16": pixel_accuracy(there, y, tolerance=16),
+            "reconstruction_l1": float(np.abs(back - x).mean()), "policy": model.generator.dtype_policy.name}
+
+
+def main_precision(args):
+    """``--models`` (DCGAN, WGANGP, CycleGAN), each in float32 and in ``mixed_bfloat16``, the
+    same budget each."""
+    names = args.models.split(",")
+    real = test_images() if set(names) - {"CycleGAN"} else None
+    val = None
+    if "CycleGAN" in names:
+        x, y = next(iter(data.load("maps", split="val", image_size=64, batch_size=100, shuffle=False)))
+        val = (x.numpy(), y.numpy())
+    results = {}
+    for seed in [int(s) for s in args.seeds.split(",")]:
+        for name in names:
+            for policy in ("float32", "mixed_bfloat16"):
+                if name == "CycleGAN":
+                    row = run_cyclegan(policy, args.budget, seed, val)
+                    results[f"{name} {policy} seed {seed}"] = row
+                    print(f"CycleGAN {policy:<15} seed {seed}: {row['seconds']:5.0f} s  {row['steps']:5d} steps  "
+                          f"map L1 {row['map_l1']:.4f}  pixel accuracy {row['pixel_accuracy_16']:.3f}  "
+                          f"reconstruction L1 {row['reconstruction_l1']:.4f}", flush=True)
+                    continue
+                row = run_gankit(args.budget, name, policy, seed)
+                row["fid"] = metrics.fid(row.pop("images"), real, "fashion_mnist")
+                results[f"{name} {policy} seed {seed}"] = row
+                print(f"{name:<7} {policy:<15} seed {seed}: {row['seconds']:5.0f} s  {row['steps']:5d} steps of "
+                      f"{row['batch']} ({row['epochs']} epoch(s) begun)  classifier FID {row['fid']:.2f}", flush=True)
+    return results
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", choices=("dcgan", "pix2pix"), default="dcgan")
+    parser.add_argument("--model", choices=("dcgan", "pix2pix", "precision"), default="dcgan")
     parser.add_argument("--budget", type=float, default=300, help="seconds of training for each side")
-    parser.add_argument("--seeds", default="0", help="pix2pix: comma-separated seeds, both updates for each")
+    parser.add_argument("--seeds", default="0",
+                        help="pix2pix, precision: comma-separated seeds, both contestants for each")
+    parser.add_argument("--models", default="DCGAN,WGANGP", help="precision: DCGAN, WGANGP and/or CycleGAN")
     parser.add_argument("--json", default=None)
     args = parser.parse_args(argv)
-    if args.model == "pix2pix":
-        results = main_pix2pix(args)
+    if args.model in ("pix2pix", "precision"):
+        results = (main_pix2pix if args.model == "pix2pix" else main_precision)(args)
         if args.json:
             with open(args.json, "w") as f:
-                json.dump({"budget_s": args.budget, "model": "pix2pix", "results": results}, f, indent=2)
+                json.dump({"budget_s": args.budget, "model": args.model, "results": results}, f, indent=2)
         return results
     real, train = test_images(), train_images()
     results = {}

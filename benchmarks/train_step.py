@@ -331,52 +331,55 @@ IMAGE_TO_IMAGE = {"Pix2Pix": ("pairs", (64, 64, 3)), "Pix2Pix-simultaneous": ("p
                   "SRGAN": ("sr", (48, 48, 3))}
 
 
-def setup_image_to_image(name):
+def setup_image_to_image(name, precision="auto"):
     """Pix2Pix (lesson 7: 64x64 maps, 16 filters, batch 4), CycleGAN (lesson 8: 64x64, 16 filters,
     6 blocks, 32-filter discriminators, batch 4) and SRGAN (lesson 9: 8 blocks x 32 filters,
     48-pixel HR patches, 32-filter discriminator, batch 16, pixel content loss)."""
     shape = IMAGE_TO_IMAGE[name][1]
     if name.startswith("Pix2Pix"):  # the authors' update order, or the TF tutorial's
-        model = models.Pix2Pix(image_shape=shape, filters=16,
+        model = models.Pix2Pix(image_shape=shape, filters=16, precision=precision,
                                update="simultaneous" if name.endswith("simultaneous") else "alternating")
         plain = PlainPix2Pix(clone(model.discriminator), clone(model.generator))
         plain.compile(d_optimizer=adam(), g_optimizer=adam())
         return model, plain, 4, 4, 4
     if name == "CycleGAN":
-        model = models.CycleGAN(image_shape=shape, filters=16, n_blocks=6, d_filters=32, d_layers=3)
+        model = models.CycleGAN(image_shape=shape, filters=16, n_blocks=6, d_filters=32, d_layers=3,
+                                precision=precision)
         plain = PlainCycleGAN(clone(model.generator), clone(model.generator_f), clone(model.discriminator_x),
                               clone(model.discriminator))
         plain.compile(make_optimizer=adam)
         return model, plain, 4, 4, 4
     model = models.SRGAN(scale=4, hr_size=shape[0], blocks=8, filters=32, d_filters=32, content="pixel",
-                         residual=True)
+                         residual=True, precision=precision)
     plain = PlainSRGAN(clone(model.discriminator), clone(model.generator))
     plain.compile(d_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.9), g_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.9))
     return model, plain, 16, 16, 16
 
 
-def setup(name):
+def setup(name, precision="auto"):
+    """(gankit model, its plain twin, batch, plain batch, images per step, labels) for ``name``;
+    the gankit model built with ``precision`` (the plain twin clones its networks)."""
     if name in IMAGE_TO_IMAGE:
-        return (*setup_image_to_image(name), IMAGE_TO_IMAGE[name][0])
+        return (*setup_image_to_image(name, precision), IMAGE_TO_IMAGE[name][0])
     bce = keras.losses.BinaryCrossentropy(from_logits=True)
     if name in ("GAN", "DCGAN"):
-        model = getattr(models, name)()
+        model = getattr(models, name)(precision=precision)
         plain = PlainGAN(clone(model.discriminator), clone(model.generator), model.latent_dim)
         plain.compile(d_optimizer=adam(), g_optimizer=adam(), loss_fn=bce)
         batch = 64 if name == "GAN" else 128
         return model, plain, batch, batch, batch, False
     if name == "CGAN":
-        model = models.CGAN(mismatch=False)  # keras.io's conditional GAN has no mismatched pairs
+        model = models.CGAN(mismatch=False, precision=precision)  # keras.io's conditional GAN has no mismatched pairs
         plain = PlainGAN(clone(model.discriminator), clone(model.generator), model.latent_dim, labels=True)
         plain.compile(d_optimizer=adam(), g_optimizer=adam(), loss_fn=bce)
         return model, plain, 64, 64, 64, True
     if name in ("ACGAN", "InfoGAN"):
-        model = getattr(models, name)()
+        model = getattr(models, name)(precision=precision)
         plain = PlainAuxGAN(clone(model.discriminator), clone(model.generator), model.latent_dim, name.lower())
         plain.compile(d_optimizer=adam(), g_optimizer=adam(), loss_fn=bce)
         return model, plain, 64, 64, 64, name == "ACGAN"
     if name in ("WGAN", "WGANGP"):
-        model = getattr(models, name)()
+        model = getattr(models, name)(precision=precision)
         plain = PlainWGAN(clone(model.discriminator), clone(model.generator), model.latent_dim,
                           clip=0.01 if name == "WGAN" else None)
         opt = (lambda: keras.optimizers.RMSprop(5e-5)) if name == "WGAN" else (
@@ -411,25 +414,33 @@ def dataset(batch, labels, shape=(28, 28, 1)):
 
 
 class StepClock(keras.callbacks.Callback):
-    """The time at the end of every training step."""
+    """The time at the end of every call of the compiled training function, and the index of
+    the last step it ran (one step per call, or ``steps_per_execution`` steps)."""
 
     def __init__(self):
         super().__init__()
-        self.times = []
+        self.times, self.steps = [], []
 
     def on_train_batch_end(self, batch, logs=None):
         self.times.append(time.perf_counter())
+        self.steps.append(batch)
 
 
 def timed_fit(model, ds, steps):
-    """Seconds that ``steps`` training steps take inside ``fit``, in the steady state: ``fit``
-    runs one step more and the clock starts when the first one ends. ``fit``'s start-up and
-    wind-down are left out: on the 2-core machine they took 0.1 s in most calls and 2.6-2.9 s
-    in some, at random, which halved the rate of a 30-step turn. Epoch boundaries inside one
-    ``fit`` cost nothing extra (measured), so a real run pays this once per ``fit`` call."""
+    """Seconds per step of about ``steps`` training steps inside ``fit``, in the steady state:
+    the clock starts when the first call of the training function ends (``fit`` runs one call
+    more) and stops when the last one ends, and divides by the steps run in between (a call
+    runs ``steps_per_execution`` steps). ``fit``'s start-up and wind-down are left out: on the
+    2-core machine they took 0.1 s in most calls and 2.6-2.9 s in some, at random, which
+    halved the rate of a 30-step turn. Epoch boundaries inside one ``fit`` cost nothing extra
+    (measured), so a real run pays this once per ``fit`` call."""
     clock = StepClock()
-    keras.Model.fit(model, ds, epochs=1, steps_per_epoch=steps + 1, verbose=0, shuffle=False, callbacks=[clock])
-    return clock.times[-1] - clock.times[0]
+    per_call = int(getattr(model, "steps_per_execution", 1) or 1)
+    if getattr(model, "_auto_steps", False):  # gankit's default: what its fit will choose
+        per_call = model.resolve_steps_per_execution()
+    calls = -(-steps // per_call) + 1
+    model.fit(ds, epochs=1, steps_per_epoch=calls * per_call, verbose=0, shuffle=False, callbacks=[clock])
+    return (clock.times[-1] - clock.times[0]) / (clock.steps[-1] - clock.steps[0])
 
 
 def step_flops(model, batch, labels, shape=(28, 28, 1)):
@@ -483,7 +494,10 @@ def measure_peaks():
 
 def bench(name, steps, repeats, jit):
     keras.utils.set_random_seed(0)
-    model, plain, batch, plain_batch, images, labels = setup(name)
+    model, _, batch, plain_batch, images, labels = setup(name)  # gankit's defaults (precision "auto")
+    keras.utils.set_random_seed(0)
+    reference, plain, *_ = setup(name, precision="float32")     # keras.io's loops compute in float32
+    bf16 = model.generator.dtype_policy.compute_dtype == "bfloat16"
     shape = shape_of(name)
     model.compile()
     try:
@@ -499,6 +513,9 @@ def bench(name, steps, repeats, jit):
         twin = type(model).from_config(model.get_config())
         twin.compile(jit_compile=not model.jit_compile)
         contestants["gankit XLA" if twin.jit_compile else "gankit no-XLA"] = (twin, dataset(batch, labels, shape))
+    if bf16:  # gankit chose bfloat16 networks on this CPU: the same model in float32, to show what it gives
+        reference.compile()
+        contestants["gankit float32"] = (reference, dataset(batch, labels, shape))
     contestants["plain"] = (plain, dataset(plain_batch, labels, shape))
     for m, ds in contestants.values():
         if hasattr(m, "build_optimizers"):  # CycleGAN: optimizers built before the step is traced
@@ -508,34 +525,42 @@ def bench(name, steps, repeats, jit):
     for _ in range(repeats):
         for key, (m, ds) in contestants.items():
             best[key] = min(best[key], timed_fit(m, ds, steps))
-    rates = {k: images * steps / t for k, t in best.items()}
-    row = {"model": name, "batch": batch, "images_per_step": images,
+    rates = {k: images / t for k, t in best.items()}  # t: seconds per step
+    row = {"model": name, "batch": batch, "images_per_step": images, "precision": model.generator.dtype_policy.name,
            "xla": bool(model.jit_compile), "plain_xla": bool(plain.jit_compile),
            "images_per_s": rates, "ratio": rates["gankit"] / rates["plain"],
            "gflop_per_step": None if flops is None else flops / 1e9,
-           "gflops": None if flops is None else flops * steps / best["gankit"] / 1e9}
+           "gflops": None if flops is None else flops / best["gankit"] / 1e9}
     if jit:
         xla, no_xla = (rates["gankit"], rates["gankit no-XLA"]) if model.jit_compile else (
             rates["gankit XLA"], rates["gankit"])
         row["xla_speedup"] = xla / no_xla
+    if bf16:
+        row["bf16_speedup"] = rates["gankit"] / rates["gankit float32"]
     return row
 
 
 BENCH_START, BENCH_END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
 BENCH_HEAD = {
-    "en": ("model", "batch", "gankit images/s", "plain loop images/s", "ratio", "XLA on/off", "GFLOP/s",
-           "% of conv peak"),
-    "zh": ("模型", "批大小", "gankit 图像/秒", "普通循环 图像/秒", "倍数", "XLA 开/关", "GFLOP/s", "占卷积峰值"),
+    "en": ("model", "batch", "gankit images/s", "plain loop images/s", "ratio", "XLA on/off", "bf16 on/off",
+           "GFLOP/s", "% of conv peak"),
+    "zh": ("模型", "批大小", "gankit 图像/秒", "普通循环 图像/秒", "倍数", "XLA 开/关", "bf16 开/关", "GFLOP/s",
+           "占卷积峰值"),
 }
 BENCH_NOTE = {
     "en": "Measured by `python benchmarks/train_step.py --readme` on {machine} (TensorFlow {tf}, Keras {keras}); "
           "peaks (the best measured by these runs): matmul {matmul:.0f} GFLOP/s, conv {conv:.0f} GFLOP/s (float32). "
-          "\"ratio\" = gankit images/s ÷ the keras.io-style loop's on the same networks; \"XLA on/off\" = images/s "
-          "with `jit_compile=True` ÷ without. Each row: the best of several turns of 20-300 steps{processes}.",
+          "\"gankit\" = the model with its defaults for full training on this machine (8 steps per call of the "
+          "compiled step; XLA and bfloat16 where the model was measured faster with them on this CPU). "
+          "\"ratio\" = gankit images/s ÷ the keras.io-style loop's on the same networks (float32, Keras' defaults); "
+          "\"XLA on/off\" = images/s with `jit_compile=True` ÷ without; \"bf16 on/off\" = gankit's bfloat16 "
+          "networks ÷ the same in float32. Each row: the best of several turns of 20-300 steps{processes}.",
     "zh": "由 `python benchmarks/train_step.py --readme` 在 {machine} 上测得（TensorFlow {tf}，Keras {keras}）；"
           "峰值（这些运行测得的最大值）：矩阵乘法 {matmul:.0f} GFLOP/s，卷积 {conv:.0f} GFLOP/s（float32）。"
-          "“倍数” = gankit 的图像/秒 ÷ 同样网络用 keras.io 写法的普通循环的图像/秒；“XLA 开/关” = `jit_compile=True` "
-          "与不开时的图像/秒之比。每行取几轮（每轮 20–300 步）中最快的一轮{processes}。",
+          "“gankit” = 模型在这台机器上完整训练时的默认设置（编译好的训练函数每次调用跑 8 步；在这种 CPU 上实测更快的模型"
+          "才开 XLA、用 bfloat16）。“倍数” = gankit 的图像/秒 ÷ 同样网络用 keras.io 写法的普通循环（float32，Keras 默认设置）"
+          "的图像/秒；“XLA 开/关” = `jit_compile=True` 与不开时的图像/秒之比；“bf16 开/关” = gankit 的 bfloat16 网络"
+          "与同一模型 float32 版本的图像/秒之比。每行取几轮（每轮 20–300 步）中最快的一轮{processes}。",
 }
 
 
@@ -548,11 +573,12 @@ def bench_table(result, lang="en"):
         gflops = row.get("gflops")
         peak = f"{100 * gflops / result['peak_conv_gflops']:.0f}%" if gflops else "–"
         xla = f"{row['xla_speedup']:.2f}×" if row.get("xla_speedup") else "–"
+        bf16 = f"{row['bf16_speedup']:.2f}×" if row.get("bf16_speedup") else "–"
         ratio = f"{row['ratio']:.2f}×"
         if row.get("ratio_range"):
             ratio += " ({:.2f}–{:.2f})".format(*row["ratio_range"])
         lines.append(f"| {row['model']} | {row['batch']} | {r['gankit']:.0f} | {r['plain']:.0f} | "
-                     f"{ratio} | {xla} | {gflops or float('nan'):.1f} | {peak} |")
+                     f"{ratio} | {xla} | {bf16} | {gflops or float('nan'):.1f} | {peak} |")
     counts = sorted({row.get("processes", 1) for row in result["rows"]})
     processes = ""
     if counts[-1] > 1:
@@ -668,8 +694,9 @@ def combine_processes(rows):
            "processes": len(rows)}
     if first.get("gflop_per_step"):
         row["gflops"] = first["gflop_per_step"] * rates["gankit"] / first["images_per_step"]
-    if all(r.get("xla_speedup") for r in rows):
-        row["xla_speedup"] = median([r["xla_speedup"] for r in rows])
+    for key in ("xla_speedup", "bf16_speedup"):
+        if all(r.get(key) for r in rows):
+            row[key] = median([r[key] for r in rows])
     return row
 
 

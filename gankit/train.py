@@ -97,26 +97,40 @@ def num_replicas():
 # --- mixed precision ----------------------------------------------------------------------
 
 POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
+_chosen = None  # the policy last chosen with set_precision (None: "auto" or never called)
 
 
 def set_precision(policy="float32"):
     """Set Keras' global dtype policy before building models; returns the policy's name.
 
     ``"auto"``: ``mixed_float16`` on a GPU with tensor cores (compute capability 7.0 or
-    newer), else ``float32`` (on a CPU mixed precision is slower: float16 is emulated).
+    newer); on a CPU the global policy stays float32 and each gankit model decides for its
+    own networks (``precision="auto"``, see ``gankit.models.base.resolve_precision``:
+    bfloat16 where the CPU has bfloat16 units and the model was measured faster). Any other
+    policy is a choice that every gankit model built afterwards follows.
     Layers then compute in 16 bits and keep float32 weights; gankit's losses cast logits
     to float32, and ``AdversarialModel.compile`` adds loss scaling for ``mixed_float16``.
     """
+    global _chosen
+    chosen = None
     if policy in (None, "auto"):
         policy = "float32"
         for gpu in tf.config.list_physical_devices("GPU"):
             capability = tf.config.experimental.get_device_details(gpu).get("compute_capability", (0, 0))
             if tuple(capability) >= (7, 0):
-                policy = "mixed_float16"
-    if policy not in POLICIES:
+                policy = chosen = "mixed_float16"
+    elif policy in POLICIES:
+        chosen = policy
+    else:
         raise ValueError(f"Unknown precision policy {policy!r}: use one of {', '.join(POLICIES)} or 'auto'.")
     keras.mixed_precision.set_global_policy(policy)
+    _chosen = chosen
     return policy
+
+
+def chosen_precision():
+    """The policy chosen with :func:`set_precision` (``None`` if none was, or ``"auto"``)."""
+    return _chosen
 
 
 # --- callbacks ----------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def test_benchmark_tables_go_between_their_markers_in_both_readmes(tmp_path):
     bench.write_readmes(result, repo=tmp_path)
     en, zh = ((tmp_path / n).read_text(encoding="utf-8") for n in ("README.md", "README_cn.md"))
     assert "old" not in en and en.startswith("intro\n") and en.endswith("<!-- benchmark:end -->\nkept\n")
-    assert "| DCGAN | 128 | 1200 | 1000 | 1.20× | 0.90× | 26.0 | 65% |" in en
+    assert "| DCGAN | 128 | 1200 | 1000 | 1.20× | 0.90× | – | 26.0 | 65% |" in en
     assert "2-core Test CPU" in en and "conv 40 GFLOP/s" in en
     assert "| DCGAN | 128 | 1200 | 1000 | 1.20× |" in zh and "批大小" in zh and "卷积 40 GFLOP/s" in zh
     (tmp_path / "README_cn.md").write_text("no markers\n", encoding="utf-8")
@@ -150,18 +150,21 @@ def test_benchmark_rows_from_several_processes_are_medians_with_the_ratio_range(
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
 
-    def row(gankit, plain, xla):
+    def row(gankit, plain, xla, bf16):
         return {"model": "DCGAN", "batch": 128, "images_per_step": 128, "gflop_per_step": 26.0,
-                "images_per_s": {"gankit": gankit, "plain": plain}, "ratio": gankit / plain, "xla_speedup": xla}
+                "images_per_s": {"gankit": gankit, "plain": plain}, "ratio": gankit / plain, "xla_speedup": xla,
+                "bf16_speedup": bf16}
 
-    combined = bench.combine_processes([row(1800, 1800, 0.8), row(1000, 1600, 0.7), row(1830, 1760, 0.9)])
+    combined = bench.combine_processes([row(1800, 1800, 0.8, 1.2), row(1000, 1600, 0.7, 1.3),
+                                        row(1830, 1760, 0.9, 1.1)])
     assert combined["images_per_s"] == {"gankit": 1800.0, "plain": 1760.0}
     assert combined["ratio"] == pytest.approx(1.0)                      # median of 1.0, 0.625, 1.0398
     assert combined["ratio_range"] == pytest.approx([0.625, 1830 / 1760])
     assert combined["xla_speedup"] == pytest.approx(0.8) and combined["processes"] == 3
+    assert combined["bf16_speedup"] == pytest.approx(1.2)
     assert combined["gflops"] == pytest.approx(26.0 * 1800 / 128)
     result = {"machine": "m", "tensorflow": "2.x", "keras": "3.x", "peak_matmul_gflops": 500.0,
               "peak_conv_gflops": 500.0, "rows": [combined]}
     en, zh = bench.bench_table(result, "en"), bench.bench_table(result, "zh")
-    assert "| 1.00× (0.62–1.04) | 0.80× |" in en and "median over 3 fresh processes" in en
+    assert "| 1.00× (0.62–1.04) | 0.80× | 1.20× |" in en and "median over 3 fresh processes" in en
     assert "| 1.00× (0.62–1.04) |" in zh and "3 个新进程" in zh

@@ -176,7 +176,7 @@ def test_mixed_precision_option_trains(name, policy):
         ds = tf.data.Dataset.from_tensor_slices(_elements(kind)).batch(4).repeat(8 if policy == "mixed_float16" else 1)
         logs = model.fit(ds, epochs=1, verbose=0).history
     finally:
-        train.set_precision("float32")
+        train.set_precision("auto")  # back to float32 and no choice made
     assert model.generator.outputs[0].dtype == policy.split("_")[1]
     scaled = isinstance(model.g_optimizer, keras.optimizers.LossScaleOptimizer)
     assert scaled == (policy == "mixed_float16")             # loss scaling only where float16 needs it

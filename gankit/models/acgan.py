@@ -38,9 +38,10 @@ class ACGAN(ClassConditional):
                  num_classes=10, class_weight=1.0, filters=64, seed=None, **kwargs):
         self.image_shape = tuple(image_shape)
         self.filters = int(filters)
-        generator = generator or nets.conditional_generator(latent_dim, self.image_shape, num_classes, filters)
-        discriminator = discriminator or nets.auxiliary_classifier_discriminator(self.image_shape, num_classes,
-                                                                                 filters)
+        with self.precision_scope(kwargs.get("precision", "auto")):
+            generator = generator or nets.conditional_generator(latent_dim, self.image_shape, num_classes, filters)
+            discriminator = discriminator or nets.auxiliary_classifier_discriminator(self.image_shape, num_classes,
+                                                                                     filters)
         super().__init__(generator, discriminator, num_classes=num_classes, latent_dim=latent_dim, seed=seed,
                          **kwargs)
         self.class_weight = float(class_weight)

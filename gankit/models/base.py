@@ -13,9 +13,22 @@ default optimizers and its ``train_step``. This base holds
   round-trip.
 """
 
+import contextlib
+import math
+
 import numpy as np
 import keras
 import tensorflow as tf
+
+
+def cpu_flags(cpuinfo="/proc/cpuinfo"):
+    """The CPU's feature flags from ``/proc/cpuinfo`` (an empty list where it is missing or
+    names none, e.g. on macOS or ARM)."""
+    try:
+        with open(cpuinfo) as f:
+            return next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return []
 
 
 def cpu_vector_unit(cpuinfo="/proc/cpuinfo"):
@@ -28,12 +41,64 @@ def cpu_vector_unit(cpuinfo="/proc/cpuinfo"):
     generates, so XLA made DCGAN's step about 20% slower; with AVX2 only, XLA's fused
     kernels made the same step 1.2-2.6x faster. Two 2-core CPUs sold under the same model name
     were of the two kinds."""
-    try:
-        with open(cpuinfo) as f:
-            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
-    except OSError:
-        return "other"
+    flags = cpu_flags(cpuinfo)
     return "avx512" if "avx512f" in flags else "avx2" if "avx2" in flags else "other"
+
+
+def cpu_has_bf16(cpuinfo="/proc/cpuinfo"):
+    """Whether the CPU multiplies bfloat16 in hardware (``avx512_bf16``: AMD Zen 4 and newer,
+    Intel Cooper Lake and Sapphire Rapids; ``amx_bf16``: Intel's matrix units). Elsewhere
+    TensorFlow emulates bfloat16, which is slower than float32."""
+    flags = cpu_flags(cpuinfo)
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
+
+
+def resolve_precision(precision="auto", cpu_bf16=False):
+    """The Keras dtype policy a model builds its own networks under, or ``None`` for Keras'
+    global policy (``keras.config.dtype_policy()``, float32 unless set).
+
+    ``"auto"`` gives ``"mixed_bfloat16"`` only where all of these hold: the model was measured
+    faster in bfloat16 at the same quality (``cpu_bf16``, set per model); the CPU has bfloat16
+    units (:func:`cpu_has_bf16`); no GPU; quick mode off (tests and CI stay float32 and
+    bit-for-bit repeatable); and nobody chose a policy (``gankit.train.set_precision``, the
+    runner's ``--precision`` or a global policy other than float32): a choice always stands.
+    ``benchmarks/train_step.py`` measured the convolutional GANs' steps 1.2-1.4x faster this way on
+    an AVX-512 CPU, and ``benchmarks/time_to_quality.py --model precision`` the same classifier
+    FID in the same time (README, "Speed"). Mixed precision keeps the weights and the losses in
+    float32; layers compute in bfloat16, whose 8-bit exponent (float32's range) needs no loss
+    scaling."""
+    if precision is None:
+        return None
+    if precision != "auto":
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be 'auto', None or one of {', '.join(PRECISIONS)}; got {precision!r}.")
+        return precision
+    from gankit import train
+    from gankit.lesson import quick_mode
+
+    if not cpu_bf16 or train.chosen_precision() or keras.config.dtype_policy().name != "float32":
+        return None
+    if quick_mode() or tf.config.list_physical_devices("GPU"):
+        return None
+    return "mixed_bfloat16" if cpu_has_bf16() else None
+
+
+@contextlib.contextmanager
+def precision_scope(policy):
+    """Build layers under the dtype policy ``policy`` (``None``: leave the global one alone);
+    the global policy is restored afterwards."""
+    if policy is None:
+        yield
+        return
+    old = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(policy)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(old)
 
 
 def resolve_jit_compile(default="auto", cpu_xla=()):
@@ -69,9 +134,17 @@ class AdversarialModel(keras.Model):
     #: with XLA too (see :func:`resolve_jit_compile`): set by each model to where
     #: ``benchmarks/train_step.py`` measured it faster (README, "Speed").
     cpu_xla = ()
+    #: Whether ``precision="auto"`` builds this model's own networks in ``mixed_bfloat16`` on a CPU
+    #: with bfloat16 units (see :func:`resolve_precision`): set where the benchmarks measured it
+    #: faster at the same quality.
+    cpu_bf16 = False
+    #: Training steps per call of the compiled training function when ``compile`` is given no
+    #: ``steps_per_execution`` (see :meth:`resolve_steps_per_execution`).
+    auto_steps_per_execution = 8
 
-    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+    def __init__(self, generator, discriminator, latent_dim=None, seed=None, precision="auto", **kwargs):
         super().__init__(**kwargs)
+        self.precision = precision
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = int(latent_dim or generator.inputs[0].shape[-1])
@@ -85,10 +158,11 @@ class AdversarialModel(keras.Model):
         """(g_optimizer, d_optimizer) used when ``compile`` is given none. Subclasses cite their paper."""
         return (keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5))
 
-    def compile(self, g_optimizer=None, d_optimizer=None, **kwargs):
+    def compile(self, g_optimizer=None, d_optimizer=None, steps_per_execution="auto", **kwargs):
         kwargs.setdefault("optimizer", None)
         kwargs.setdefault("jit_compile", self.resolve_jit_compile())
-        super().compile(**kwargs)
+        self._auto_steps = steps_per_execution == "auto"  # chosen per fit, see resolve_steps_per_execution
+        super().compile(steps_per_execution=1 if self._auto_steps else int(steps_per_execution), **kwargs)
         default_g, default_d = self.default_optimizers()
         self.g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer is not None else default_g
         self.d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer is not None else default_d
@@ -102,8 +176,35 @@ class AdversarialModel(keras.Model):
 
     def resolve_jit_compile(self):
         """The ``jit_compile`` that ``compile()`` uses when it is not given: see
-        :func:`resolve_jit_compile`."""
-        return resolve_jit_compile(self.default_jit_compile, self.cpu_xla)
+        :func:`resolve_jit_compile`. Networks computing in bfloat16 get no XLA on a CPU (XLA's
+        CPU code for bfloat16 was measured slower than oneDNN's: InfoGAN 696 vs 872 images/s)."""
+        bf16 = self.generator.dtype_policy.compute_dtype == "bfloat16"
+        return resolve_jit_compile(self.default_jit_compile, () if bf16 else self.cpu_xla)
+
+    def precision_scope(self, precision="auto", cpu_bf16=None):
+        """Context in which a model's ``__init__`` builds its own networks: under the dtype policy
+        :func:`resolve_precision` picks (``cpu_bf16``: this instance's, default the class's)."""
+        return precision_scope(resolve_precision(precision, self.cpu_bf16 if cpu_bf16 is None else cpu_bf16))
+
+    def resolve_steps_per_execution(self, steps_per_epoch=None):
+        """``steps_per_execution`` for a ``fit`` when ``compile`` was given none (``"auto"``).
+
+        Each call of the compiled training function is one Python round trip (``fit``'s loop,
+        the callbacks, the progress bar); running ``auto_steps_per_execution`` = 8 steps per
+        call inside one ``tf.while_loop`` saves that overhead 7 times out of 8, which
+        ``benchmarks/train_step.py`` measured worth 1.4x for the small GAN step, 1.1x for
+        Pix2Pix's and ~3% for DCGAN's. The training is the same step for step (a test checks it);
+        callbacks' ``on_train_batch_end`` then comes every 8 steps.
+
+        1 in quick mode (a few steps, where the tests want every step seen). Keras runs whole
+        groups of steps, so with ``steps_per_epoch`` the group size divides it (their greatest
+        common divisor): an epoch never runs more steps than asked for."""
+        from gankit.lesson import quick_mode
+
+        if quick_mode():
+            return 1
+        k = int(self.auto_steps_per_execution)
+        return math.gcd(k, int(steps_per_epoch)) if steps_per_epoch else k
 
     @property
     def metrics(self):
@@ -186,6 +287,11 @@ class AdversarialModel(keras.Model):
                 f"generates images of shape {tuple(expected)}. Either build the model for your data "
                 f"({type(self).__name__}(image_shape={tuple(got)}, ...)) or load the data at the model's "
                 f"size (gankit.data.load(..., image_size={expected[0]}, channels={expected[-1]})).")
+        if getattr(self, "_auto_steps", False):
+            k = self.resolve_steps_per_execution(kwargs.get("steps_per_epoch"))
+            if k != self.steps_per_execution:
+                self.steps_per_execution = k
+                self.train_function = None  # traced for the old number of steps per call
         return super().fit(x, *args, **kwargs)
 
     # -- sampling (not in the hot path: plain numpy in and out) ----------------------------
@@ -232,6 +338,7 @@ class AdversarialModel(keras.Model):
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
             "latent_dim": self.latent_dim,
             "seed": self.seed,
+            "precision": self.precision,
         }
 
     @classmethod

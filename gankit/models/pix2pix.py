@@ -80,10 +80,12 @@ class Pix2Pix(AdversarialModel):
         self.out_channels = int(out_channels or self.image_shape[-1])
         self.filters, self.d_filters = int(filters), int(d_filters or filters)
         self.n_layers, self.norm = int(n_layers), norm
-        generator = generator or nets.unet_generator(self.image_shape, self.out_channels, self.filters, norm=norm)
         target_shape = self.image_shape[:2] + (self.out_channels,)
-        discriminator = discriminator or nets.patchgan_discriminator(
-            target_shape, condition_shape=self.image_shape, filters=self.d_filters, n_layers=self.n_layers, norm=norm)
+        with self.precision_scope(kwargs.get("precision", "auto")):
+            generator = generator or nets.unet_generator(self.image_shape, self.out_channels, self.filters, norm=norm)
+            discriminator = discriminator or nets.patchgan_discriminator(
+                target_shape, condition_shape=self.image_shape, filters=self.d_filters, n_layers=self.n_layers,
+                norm=norm)
         super().__init__(generator, discriminator, seed=seed, **kwargs)
         self.l1_weight, self.gan_weight = float(l1_weight), float(gan_weight)
 

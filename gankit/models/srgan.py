@@ -284,8 +284,9 @@ class SRGAN(AdversarialModel):
         self.scale, self.channels, self.hr_size = int(scale), int(channels), int(hr_size)
         self.blocks, self.filters, self.d_filters = int(blocks), int(filters), int(d_filters)
         self.residual = bool(residual)
-        generator = generator or nets.srresnet_generator(scale, channels, blocks, filters, residual=residual)
-        discriminator = discriminator or nets.srgan_discriminator((hr_size, hr_size, channels), d_filters)
+        with self.precision_scope(kwargs.get("precision", "auto")):
+            generator = generator or nets.srresnet_generator(scale, channels, blocks, filters, residual=residual)
+            discriminator = discriminator or nets.srgan_discriminator((hr_size, hr_size, channels), d_filters)
         super().__init__(generator, discriminator, latent_dim=channels, seed=seed, **kwargs)
         self.adversarial = adversarial
         self.adv_weight, self.pixel_weight = float(adv_weight), float(pixel_weight)
