@@ -9,26 +9,30 @@ plain Keras 3 loop written the way the keras.io examples write it, in the same p
 For each model, at its default size (28x28x1 images, the lessons' batch sizes; Pix2Pix, CycleGAN
 and SRGAN at their lessons' full-mode sizes, see ``setup_image_to_image``):
 
-* ``gankit``       — ``model.compile()`` with the defaults (``resolve_jit_compile``: XLA on a GPU;
-  on a CPU XLA for the models this benchmark measured faster with it on that kind of CPU,
-  AVX2 or AVX-512, outside quick mode);
+* ``gankit``       — the model built and compiled with its defaults for full training on this
+  machine: 8 steps per call of the compiled step (``resolve_steps_per_execution``); XLA on a
+  GPU, and on a CPU for the models this benchmark measured faster with it on that kind of CPU,
+  AVX2 or AVX-512 (``resolve_jit_compile``); bfloat16 networks for the models measured faster
+  that way on a CPU with bfloat16 units (``resolve_precision``);
 * ``gankit XLA`` / ``gankit no-XLA`` — the same with XLA switched the other way (to choose the
-  default by measurement);
+  default by measurement); ``gankit float32`` — when gankit chose bfloat16 networks, the same
+  model in float32 (the "bf16 on/off" column);
 * ``plain``        — a ``keras.Model`` subclass with the keras.io ``train_step`` for that game
   (keras.io's DCGAN, conditional GAN and WGAN-GP examples; ACGAN and InfoGAN written in the
   same style; the TensorFlow tutorials' pix2pix and CycleGAN steps; a two-tape SRGAN step),
-  with the *same* networks, compiled with Keras' defaults. The tutorials' steps are cheaper
-  than the papers': pix2pix judges G(x) with the discriminator *before* its update (the
-  authors' code, and gankit, run D again after updating it) and CycleGAN has no image pool
-  (gankit's discriminators see pooled fakes, two more discriminator passes per step).
+  with the *same* networks in float32, compiled with Keras' defaults. The tutorials' steps are
+  cheaper than the papers': pix2pix judges G(x) with the discriminator *before* its update (as
+  gankit's default does; the authors' code, ``Pix2Pix(update="alternating")``, runs D again
+  after updating it) and CycleGAN has no image pool (gankit's discriminators see pooled fakes,
+  two more discriminator passes per step).
 
 All three read the same synthetic batches from a repeated, prefetched ``tf.data`` pipeline
 (so the disk is not measured). Every contestant is warmed up (tracing, XLA compilation)
 first; then the contestants take turns, ``--repeats`` times ``--steps`` steps each, and the
 fastest turn of each counts (the machine is shared: the best turn is the least disturbed).
 A turn is timed from the end of its first step to the end of its last inside one ``fit``
-(``timed_fit``), so ``fit``'s own start-up is not counted. ``Pix2Pix-simultaneous`` is Pix2Pix
-with ``update="simultaneous"``, the plain loop's (the TF tutorial's) update order.
+(``timed_fit``), so ``fit``'s own start-up is not counted. ``Pix2Pix-alternating`` is Pix2Pix
+with ``update="alternating"``, the authors' update order.
 
 Small models still vary by about 10% between processes (the GAN and Pix2Pix rows), so
 ``--processes P`` runs each model in P fresh processes, one after another, and reports the
@@ -64,7 +68,7 @@ from keras import ops  # noqa: E402
 from keras.src.trainers.trainer import model_supports_jit  # noqa: E402  what jit_compile="auto" asks
 
 from gankit import models  # noqa: E402
-from gankit.models.base import cpu_vector_unit  # noqa: E402
+from gankit.models.base import cpu_has_bf16, cpu_vector_unit  # noqa: E402
 
 
 # --- the plain keras.io loops ---------------------------------------------------------------
@@ -326,7 +330,7 @@ def adam():
 # --- the contestants: (gankit model, its plain twin, batch, images per step, labels) --------
 
 #: the image-to-image and SR models at their lessons' full-mode sizes: name -> data kind, shapes
-IMAGE_TO_IMAGE = {"Pix2Pix": ("pairs", (64, 64, 3)), "Pix2Pix-simultaneous": ("pairs", (64, 64, 3)),
+IMAGE_TO_IMAGE = {"Pix2Pix": ("pairs", (64, 64, 3)), "Pix2Pix-alternating": ("pairs", (64, 64, 3)),
                   "CycleGAN": ("pairs", (64, 64, 3)),
                   "SRGAN": ("sr", (48, 48, 3))}
 
@@ -336,9 +340,9 @@ def setup_image_to_image(name, precision="auto"):
     6 blocks, 32-filter discriminators, batch 4) and SRGAN (lesson 9: 8 blocks x 32 filters,
     48-pixel HR patches, 32-filter discriminator, batch 16, pixel content loss)."""
     shape = IMAGE_TO_IMAGE[name][1]
-    if name.startswith("Pix2Pix"):  # the authors' update order, or the TF tutorial's
+    if name.startswith("Pix2Pix"):  # the default (the TF tutorial's update order), or the authors'
         model = models.Pix2Pix(image_shape=shape, filters=16, precision=precision,
-                               update="simultaneous" if name.endswith("simultaneous") else "alternating")
+                               update="alternating" if name.endswith("alternating") else "simultaneous")
         plain = PlainPix2Pix(clone(model.discriminator), clone(model.generator))
         plain.compile(d_optimizer=adam(), g_optimizer=adam())
         return model, plain, 4, 4, 4
@@ -390,7 +394,7 @@ def setup(name, precision="auto"):
     raise ValueError(f"unknown model {name!r}")
 
 
-MODELS = ["GAN", "DCGAN", "CGAN", "ACGAN", "InfoGAN", "WGAN", "WGANGP", "Pix2Pix", "Pix2Pix-simultaneous", "CycleGAN",
+MODELS = ["GAN", "DCGAN", "CGAN", "ACGAN", "InfoGAN", "WGAN", "WGANGP", "Pix2Pix", "Pix2Pix-alternating", "CycleGAN",
           "SRGAN"]
 
 
@@ -474,16 +478,18 @@ def best_rate(fn, flops, repeats=5, inner=3):
     return flops / best / 1e9
 
 
-def measure_peaks():
+def measure_peaks(dtype="float32"):
+    """(matmul, conv) GFLOP/s peaks in ``dtype`` (float32, or bfloat16 for the rows whose networks
+    compute in it)."""
     matmul = 0.0
     for n in (1024, 2048):
-        a = tf.random.normal((n, n))
+        a = tf.cast(tf.random.normal((n, n)), dtype)
         matmul = max(matmul, best_rate(tf.function(lambda a=a: tf.matmul(a, a)), 2 * n ** 3))
     conv = 0.0
     # (batch, H, W, Cin, k, Cout, stride): a classic 3x3 layer, and DCGAN's second D layer at batch 512
     for b, h, w, cin, k, cout, s in ((32, 28, 28, 128, 3, 128, 1), (512, 14, 14, 64, 4, 128, 2)):
-        x = tf.random.normal((b, h, w, cin))
-        f = tf.random.normal((k, k, cin, cout))
+        x = tf.cast(tf.random.normal((b, h, w, cin)), dtype)
+        f = tf.cast(tf.random.normal((k, k, cin, cout)), dtype)
         out = (h // s) * (w // s)
         flops = 2 * b * out * k * k * cin * cout
         conv = max(conv, best_rate(tf.function(lambda x=x, f=f, s=s: tf.nn.conv2d(x, f, s, "SAME")), flops))
@@ -549,14 +555,14 @@ BENCH_HEAD = {
 }
 BENCH_NOTE = {
     "en": "Measured by `python benchmarks/train_step.py --readme` on {machine} (TensorFlow {tf}, Keras {keras}); "
-          "peaks (the best measured by these runs): matmul {matmul:.0f} GFLOP/s, conv {conv:.0f} GFLOP/s (float32). "
+          "peaks (the best measured by these runs): matmul {matmul:.0f} GFLOP/s, conv {conv:.0f} GFLOP/s (float32){bf16}. "
           "\"gankit\" = the model with its defaults for full training on this machine (8 steps per call of the "
           "compiled step; XLA and bfloat16 where the model was measured faster with them on this CPU). "
           "\"ratio\" = gankit images/s ÷ the keras.io-style loop's on the same networks (float32, Keras' defaults); "
           "\"XLA on/off\" = images/s with `jit_compile=True` ÷ without; \"bf16 on/off\" = gankit's bfloat16 "
           "networks ÷ the same in float32. Each row: the best of several turns of 20-300 steps{processes}.",
     "zh": "由 `python benchmarks/train_step.py --readme` 在 {machine} 上测得（TensorFlow {tf}，Keras {keras}）；"
-          "峰值（这些运行测得的最大值）：矩阵乘法 {matmul:.0f} GFLOP/s，卷积 {conv:.0f} GFLOP/s（float32）。"
+          "峰值（这些运行测得的最大值）：矩阵乘法 {matmul:.0f} GFLOP/s，卷积 {conv:.0f} GFLOP/s（float32）{bf16}。"
           "“gankit” = 模型在这台机器上完整训练时的默认设置（编译好的训练函数每次调用跑 8 步；在这种 CPU 上实测更快的模型"
           "才开 XLA、用 bfloat16）。“倍数” = gankit 的图像/秒 ÷ 同样网络用 keras.io 写法的普通循环（float32，Keras 默认设置）"
           "的图像/秒；“XLA 开/关” = `jit_compile=True` 与不开时的图像/秒之比；“bf16 开/关” = gankit 的 bfloat16 网络"
@@ -571,7 +577,9 @@ def bench_table(result, lang="en"):
     for row in result["rows"]:
         r = row["images_per_s"]
         gflops = row.get("gflops")
-        peak = f"{100 * gflops / result['peak_conv_gflops']:.0f}%" if gflops else "–"
+        bf16 = str(row.get("precision", "")).endswith("bfloat16") and result.get("peak_conv_gflops_bf16")
+        peak = result["peak_conv_gflops_bf16"] if bf16 else result["peak_conv_gflops"]
+        peak = f"{100 * gflops / peak:.0f}%" if gflops else "–"
         xla = f"{row['xla_speedup']:.2f}×" if row.get("xla_speedup") else "–"
         bf16 = f"{row['bf16_speedup']:.2f}×" if row.get("bf16_speedup") else "–"
         ratio = f"{row['ratio']:.2f}×"
@@ -586,10 +594,16 @@ def bench_table(result, lang="en"):
         processes = {"en": f"; rows with a range in brackets: the median over {n} fresh processes (the range: the "
                            f"lowest and highest ratio among them)",
                      "zh": f"；倍数后带括号的行：{n} 个新进程各测一次取中位数（括号内是其中最低与最高的倍数）"}[lang]
+    bf16_peaks = ""
+    if result.get("peak_conv_gflops_bf16"):
+        bf16_peaks = {"en": "; in bfloat16 matmul {:.0f}, conv {:.0f} GFLOP/s (the bfloat16 rows' \"% of conv peak\" "
+                            "is of this one)",
+                      "zh": "；bfloat16 下矩阵乘法 {:.0f}、卷积 {:.0f} GFLOP/s（用 bfloat16 的行，“占卷积峰值”按这个算）"}[lang].format(
+            result["peak_matmul_gflops_bf16"], result["peak_conv_gflops_bf16"])
     note = BENCH_NOTE[lang].format(machine=result["machine"], tf=result["tensorflow"], keras=result["keras"],
                                    matmul=result["peak_matmul_gflops"], conv=result["peak_conv_gflops"],
                                    repeats=result.get("repeats", "?"), steps=result.get("steps", "?"),
-                                   processes=processes)
+                                   processes=processes, bf16=bf16_peaks)
     return "\n".join(lines + ["", note])
 
 
@@ -631,6 +645,11 @@ def main(argv=None):
     print(f"machine: {machine}; TensorFlow {tf.__version__}, Keras {keras.__version__}", flush=True)
     matmul, conv = (float("nan"), float("nan")) if args.no_peaks else measure_peaks()
     print(f"measured peak: matmul {matmul:.1f} GFLOP/s, conv {conv:.1f} GFLOP/s (float32)", flush=True)
+    peaks_bf16 = {}
+    if not args.no_peaks and cpu_has_bf16():  # the bfloat16 rows are measured against bfloat16's peaks
+        peaks_bf16 = dict(zip(("peak_matmul_gflops_bf16", "peak_conv_gflops_bf16"), measure_peaks("bfloat16")))
+        print("measured peak: matmul {peak_matmul_gflops_bf16:.1f} GFLOP/s, conv {peak_conv_gflops_bf16:.1f} "
+              "GFLOP/s (bfloat16)".format(**peaks_bf16), flush=True)
     rows = []
     header = (f"{'model':<8} {'batch':>5} {'gankit img/s':>12} {'XLA x':>6} {'plain img/s':>11} {'ratio':>6} "
               f"{'GFLOP/step':>10} {'GFLOP/s':>8} {'% conv peak':>11}")
@@ -647,7 +666,7 @@ def main(argv=None):
               f"{row['gflop_per_step'] or float('nan'):>10.2f} {row['gflops'] or float('nan'):>8.1f} "
               f"{100 * (row['gflops'] or float('nan')) / conv:>10.0f}%", flush=True)
     result = {"machine": machine, "tensorflow": tf.__version__, "keras": keras.__version__,
-              "peak_matmul_gflops": matmul, "peak_conv_gflops": conv, "steps": args.steps,
+              "peak_matmul_gflops": matmul, "peak_conv_gflops": conv, **peaks_bf16, "steps": args.steps,
               "repeats": args.repeats, "processes": args.processes, "rows": rows}
     if args.json:
         with open(args.json, "w") as f:
@@ -716,7 +735,9 @@ def merge_result(store, result):
     order = {m: i for i, m in enumerate(MODELS)}
     # the peaks: the best ever measured on this machine (a busy moment measures them low), so
     # every row's share of the peak is a conservative one
-    peaks = {k: max(old.get(k, 0.0), result[k]) for k in ("peak_matmul_gflops", "peak_conv_gflops")}
+    peaks = {k: max(old.get(k, 0.0), result.get(k, 0.0)) for k in ("peak_matmul_gflops", "peak_conv_gflops",
+                                                                    "peak_matmul_gflops_bf16", "peak_conv_gflops_bf16")
+             if k in old or k in result}
     return {**old, **{k: v for k, v in result.items() if k != "rows"}, **peaks,
             "rows": sorted(rows.values(), key=lambda r: order.get(r["model"], len(order)))}
 

@@ -269,5 +269,7 @@ def test_simultaneous_update_judges_g_by_d_before_its_update():
         np.testing.assert_allclose(w.numpy(), e, atol=1e-5)
     assert max(float(np.abs(w.numpy() - e).max()) for w, e in zip(a.generator.trainable_weights, expected_g)) > 1e-4
     assert models.Pix2Pix.from_config(s.get_config()).update == "simultaneous"
+    assert models.Pix2Pix.from_config(a.get_config()).update == "alternating"
+    assert models.Pix2Pix(image_shape=(16, 16, 3), filters=4).update == "simultaneous"  # the measured default
     with pytest.raises(ValueError, match="alternating"):
         models.Pix2Pix(image_shape=(16, 16, 3), filters=4, update="together")

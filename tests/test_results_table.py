@@ -168,3 +168,20 @@ def test_benchmark_rows_from_several_processes_are_medians_with_the_ratio_range(
     en, zh = bench.bench_table(result, "en"), bench.bench_table(result, "zh")
     assert "| 1.00× (0.62–1.04) | 0.80× | 1.20× |" in en and "median over 3 fresh processes" in en
     assert "| 1.00× (0.62–1.04) |" in zh and "3 个新进程" in zh
+
+
+def test_benchmark_rows_in_bfloat16_are_measured_against_the_bfloat16_peak():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench", REPO / "benchmarks" / "train_step.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    row = {"model": "DCGAN", "batch": 128, "images_per_step": 128, "gflops": 400.0,
+           "images_per_s": {"gankit": 2000.0, "plain": 1600.0}, "ratio": 1.25}
+    result = {"machine": "m", "tensorflow": "2.x", "keras": "3.x", "peak_matmul_gflops": 500.0,
+              "peak_conv_gflops": 500.0, "peak_matmul_gflops_bf16": 900.0, "peak_conv_gflops_bf16": 1000.0,
+              "rows": [row, {**row, "model": "WGAN", "precision": "mixed_bfloat16", "bf16_speedup": 1.2}]}
+    en, zh = bench.bench_table(result, "en"), bench.bench_table(result, "zh")
+    assert "| DCGAN | 128 | 2000 | 1600 | 1.25× | – | – | 400.0 | 80% |" in en      # float32: of 500
+    assert "| WGAN | 128 | 2000 | 1600 | 1.25× | – | 1.20× | 400.0 | 40% |" in en   # bfloat16: of 1000
+    assert "in bfloat16 matmul 900, conv 1000 GFLOP/s" in en and "bfloat16 下矩阵乘法 900、卷积 1000" in zh

@@ -56,20 +56,22 @@ class Pix2Pix(AdversarialModel):
 
     ``update`` — the order of the two updates in one step, both from one generator pass:
 
-    * ``"alternating"`` (default; the authors' code): D is updated on (x, y) and (x, G(x)),
-      then G is judged by the *updated* D — one more pass of D over the fake pairs;
-    * ``"simultaneous"`` (the TensorFlow pix2pix tutorial): one pass of D over the fake pairs
-      serves both losses, G is judged by D *before* its update; that pass is saved, so a step
-      costs 1-4% less. In the same 150 s on lesson 7's maps (``benchmarks/time_to_quality.py
-      --model pix2pix``, two seeds) it was slightly ahead on validation L1 / PSNR / sharpness,
-      by less than the spread between seeds, so the default stays the paper's.
+    * ``"simultaneous"`` (default; the TensorFlow pix2pix tutorial): one pass of D over the fake
+      pairs serves both losses, G is judged by D *before* its update;
+    * ``"alternating"`` (the authors' code): D is updated on (x, y) and (x, G(x)), then G is
+      judged by the *updated* D — one more pass of D over the fake pairs per step.
+
+    The default was chosen by measurement (``benchmarks/time_to_quality.py --model pix2pix``,
+    lesson 7's maps, 150 s each, four seeds): the simultaneous order reached the same or a lower
+    validation L1 on every seed (mean 0.0712 vs 0.0717; PSNR 26.15 vs 26.11 dB) and its step is
+    cheaper (``benchmarks/train_step.py``).
     """
 
     loss_names = ("d_loss", "g_loss", "g_gan", "g_l1")
 
     def __init__(self, generator=None, discriminator=None, image_shape=(256, 256, 3), out_channels=None,
                  filters=64, d_filters=None, n_layers=3, norm="instance", l1_weight=100.0, gan_weight=1.0, seed=None,
-                 latent_dim=None, update="alternating", **kwargs):
+                 latent_dim=None, update="simultaneous", **kwargs):
         del latent_dim  # no noise vector in Pix2Pix (the base class's field is kept for compatibility)
         if update not in ("alternating", "simultaneous"):
             raise ValueError(f"update must be 'alternating' (the authors' order: D first, then G judged by the "
