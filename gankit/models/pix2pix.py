@@ -97,21 +97,19 @@ class Pix2Pix(AdversarialModel):
 
     def train_step(self, data):
         source, target = data[0], data[1]
-        if self.update == "simultaneous":
-            return self.simultaneous_step(source, target)
-        # One forward pass of G serves both updates (as in the authors' code): D is updated on
-        # (x, G(x)) first, then G is judged by the *updated* D.
-        with tf.GradientTape() as g_tape:
+        if self.update == "alternating":
+            return self.alternating_step(source, target)
+        # Both updates from one pass of G and one pass of D over each pair (the default,
+        # update="simultaneous"): G is judged by D before D's update.
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self.generator(source, training=True)
-            with g_tape.stop_recording():
-                # D: real pairs (x, y) -> 1, fake pairs (x, G(x)) -> 0; the loss halved (§3.3).
-                with tf.GradientTape() as d_tape:
-                    real_logits = self.discriminator([source, target], training=True)
-                    fake_logits = self.discriminator([source, tf.stop_gradient(fake)], training=True)
-                    d_loss = 0.5 * losses.minimax_d_loss(real_logits, fake_logits)
-                self.apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
-            g_loss, g_gan, g_l1 = self.generator_loss(self.discriminator([source, fake], training=True), target, fake)
+            real_logits = self.discriminator([source, target], training=True)
+            fake_logits = self.discriminator([source, fake], training=True)
+            # D: real pairs (x, y) -> 1, fake pairs (x, G(x)) -> 0; the loss halved (§3.3).
+            d_loss = 0.5 * losses.minimax_d_loss(real_logits, fake_logits)
+            g_loss, g_gan, g_l1 = self.generator_loss(fake_logits, target, fake)
         self.apply(self.g_optimizer, g_tape, g_loss, self.generator)
+        self.apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
         return self.record(d_loss=d_loss, g_loss=g_loss, g_gan=g_gan, g_l1=g_l1)
 
     def generator_loss(self, fake_logits, target, fake):
@@ -121,17 +119,20 @@ class Pix2Pix(AdversarialModel):
         g_l1 = l1_loss(target, fake)
         return self.gan_weight * g_gan + self.l1_weight * g_l1, g_gan, g_l1
 
-    def simultaneous_step(self, source, target):
-        """Both updates from one pass of G and one of D (``update="simultaneous"``): the same
-        losses as above, but G is judged by D before D's update."""
-        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+    def alternating_step(self, source, target):
+        """The authors' order (``update="alternating"``): the same losses, but D is updated on
+        (x, G(x)) first and G is then judged by the *updated* D. One forward pass of G serves
+        both updates, as in the authors' code; D runs once more over the fake pairs."""
+        with tf.GradientTape() as g_tape:
             fake = self.generator(source, training=True)
-            real_logits = self.discriminator([source, target], training=True)
-            fake_logits = self.discriminator([source, fake], training=True)
-            d_loss = 0.5 * losses.minimax_d_loss(real_logits, fake_logits)
-            g_loss, g_gan, g_l1 = self.generator_loss(fake_logits, target, fake)
+            with g_tape.stop_recording():
+                with tf.GradientTape() as d_tape:
+                    real_logits = self.discriminator([source, target], training=True)
+                    fake_logits = self.discriminator([source, tf.stop_gradient(fake)], training=True)
+                    d_loss = 0.5 * losses.minimax_d_loss(real_logits, fake_logits)
+                self.apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
+            g_loss, g_gan, g_l1 = self.generator_loss(self.discriminator([source, fake], training=True), target, fake)
         self.apply(self.g_optimizer, g_tape, g_loss, self.generator)
-        self.apply(self.d_optimizer, d_tape, d_loss, self.discriminator)
         return self.record(d_loss=d_loss, g_loss=g_loss, g_gan=g_gan, g_l1=g_l1)
 
     def call(self, x, training=False):
