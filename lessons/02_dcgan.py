@@ -424,8 +424,8 @@ print("optimizers:", type(model.g_optimizer).__name__, model.g_optimizer.learnin
 # %%
 real_images = data.to_signed(data.load_arrays("fashion_mnist")[0][:256]).numpy()
 fake_images = model.generate(256, seed=0)
-real_logits = np.asarray(model.discriminator(real_images, training=False))[:, 0]
-fake_logits = np.asarray(model.discriminator(fake_images, training=False))[:, 0]
+real_logits = np.asarray(model.discriminator(real_images, training=False), dtype="float32")[:, 0]  # bfloat16 on some CPUs
+fake_logits = np.asarray(model.discriminator(fake_images, training=False), dtype="float32")[:, 0]
 D_real, D_fake = 1 / (1 + np.exp(-real_logits)), 1 / (1 + np.exp(-fake_logits))   # D = sigmoid(logit)
 
 g_by_hand = -np.mean(np.log(D_fake))                                   # -E[log D(G(z))], nothing else
