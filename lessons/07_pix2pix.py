@@ -71,7 +71,8 @@ import matplotlib.pyplot as plt
 from matplotlib import patches
 
 from gankit import data, metrics, models, nets, viz
-from gankit.models.pix2pix import l1_loss, mean_gradient_magnitude
+from gankit.losses import l1_loss
+from gankit.models.pix2pix import mean_gradient_magnitude
 
 tf.get_logger().setLevel("ERROR")
 tt = L.label  # figure text: Chinese where a Chinese font exists, else English

@@ -8,7 +8,8 @@ import pytest
 import tensorflow as tf
 
 from gankit import data, models, nets
-from gankit.models.pix2pix import l1_loss, mean_gradient_magnitude
+from gankit.losses import l1_loss
+from gankit.models.pix2pix import mean_gradient_magnitude
 
 TINY = dict(filters=4, d_filters=4, seed=0)
 

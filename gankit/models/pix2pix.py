@@ -17,7 +17,6 @@ import keras
 import tensorflow as tf
 
 from gankit import losses, nets
-from gankit.losses import l1_loss  # noqa: F401  (the L1 of eq. 3; also importable from here)
 from gankit.models.base import AdversarialModel
 
 
@@ -116,7 +115,7 @@ class Pix2Pix(AdversarialModel):
         """G's loss: fool D on every patch (non-saturating form of eq. 1) + lambda * L1 (eq. 4).
         Returns (total, adversarial term, L1 term)."""
         g_gan = losses.nonsaturating_g_loss(fake_logits)
-        g_l1 = l1_loss(target, fake)
+        g_l1 = losses.l1_loss(target, fake)  # eq. 3
         return self.gan_weight * g_gan + self.l1_weight * g_l1, g_gan, g_l1
 
     def alternating_step(self, source, target):
