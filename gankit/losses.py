@@ -12,11 +12,55 @@ The discriminator *maximises* V, so its loss is -V.  Each function returns a sca
 mean over the batch, the quantity a ``GradientTape`` differentiates.
 """
 
+import keras
 import tensorflow as tf
 
 
+def _f32(x):
+    """Logits in float32 *before* any arithmetic: under a mixed policy D's logits arrive as
+    float16/bfloat16, whose 3-4 significant digits would round softplus, squares and differences."""
+    return tf.cast(x, tf.float32)
+
+
 def _mean(x):
-    return tf.reduce_mean(tf.cast(x, tf.float32))
+    return tf.reduce_mean(_f32(x))
+
+
+# --- statistics over the global batch (for losses that are not a mean of per-example terms) ----
+
+def _replica_context():
+    """The replica context of a multi-device step (``tf.distribute``), else ``None``."""
+    context = tf.distribute.get_replica_context()
+    return context if context is not None and context.num_replicas_in_sync > 1 else None
+
+
+def batch_mean(x):
+    """E over the *global* batch of per-example values ``x`` (axis 0), in float32.
+
+    On one device this is ``reduce_mean(x, axis=0)``. Under ``tf.distribute`` each replica holds
+    a slice of the batch; a loss that is a mean of per-example terms is averaged across replicas
+    by ``AdversarialModel.apply``, but a loss that uses a *batch statistic* inside a non-linear
+    function (RaGAN's E[C(x_f)], feature matching's E f(x)) would use each replica's own slice.
+    gankit takes every such statistic over the global batch, summed across replicas with a
+    differentiable all-reduce, so k replicas train exactly like one device (the same decision as
+    synchronised batch norm)."""
+    x = _f32(x)
+    context = _replica_context()
+    if context is None:
+        return tf.reduce_mean(x, axis=0)
+    total = context.all_reduce(tf.distribute.ReduceOp.SUM, tf.reduce_sum(x, axis=0))
+    count = context.all_reduce(tf.distribute.ReduceOp.SUM, tf.cast(tf.shape(x)[0], tf.float32))
+    return total / count
+
+
+def gather_batch(x):
+    """All examples of the global batch (this replica's first), for layers that compare each
+    example with the rest of its minibatch (``nets.MinibatchDiscrimination``). The identity on
+    one device; a differentiable all-gather across replicas otherwise."""
+    context = _replica_context()
+    if context is None:
+        return x
+    return context.all_gather(x, axis=0)
 
 
 # --- minimax / non-saturating (Goodfellow et al. 2014) -------------------------------
@@ -27,9 +71,9 @@ def minimax_d_loss(real_logits, fake_logits, real_label=1.0):
     ``real_label < 1`` gives one-sided label smoothing (Salimans et al. 2016, §3.4):
     the real term becomes the cross-entropy against ``real_label`` instead of 1.
     """
-    real_logits = tf.cast(real_logits, tf.float32)
+    real_logits, fake_logits = _f32(real_logits), _f32(fake_logits)
     real_term = real_label * tf.nn.softplus(-real_logits) + (1.0 - real_label) * tf.nn.softplus(real_logits)
-    return _mean(real_term) + _mean(tf.nn.softplus(fake_logits))
+    return tf.reduce_mean(real_term) + tf.reduce_mean(tf.nn.softplus(fake_logits))
 
 
 def minimax_g_loss(fake_logits):
@@ -38,13 +82,13 @@ def minimax_g_loss(fake_logits):
     Its gradient vanishes when D confidently rejects the fakes (D(G(z)) -> 0), exactly
     the situation early in training; see ``nonsaturating_g_loss``.
     """
-    return -_mean(tf.nn.softplus(fake_logits))
+    return -_mean(tf.nn.softplus(_f32(fake_logits)))
 
 
 def nonsaturating_g_loss(fake_logits):
     """-E[log D(G(z))], the "-log D trick" (GAN paper, §3): same fixed point, strong
     gradients when D(G(z)) is small."""
-    return _mean(tf.nn.softplus(-tf.cast(fake_logits, tf.float32)))
+    return _mean(tf.nn.softplus(-_f32(fake_logits)))
 
 
 # --- least squares (Mao et al. 2017, eq. 2 with a=0, b=c=1) ---------------------------
@@ -54,13 +98,12 @@ def least_squares_d_loss(real_logits, fake_logits, real_label=1.0):
 
     Here ``D`` is the raw (linear) output: LSGAN uses no sigmoid.
     """
-    return 0.5 * _mean(tf.square(tf.cast(real_logits, tf.float32) - real_label)) + 0.5 * _mean(
-        tf.square(tf.cast(fake_logits, tf.float32)))
+    return 0.5 * _mean(tf.square(_f32(real_logits) - real_label)) + 0.5 * _mean(tf.square(_f32(fake_logits)))
 
 
 def least_squares_g_loss(fake_logits):
     """1/2 E[(D(G(z)) - c)^2] with c = 1 (LSGAN, eq. 2)."""
-    return 0.5 * _mean(tf.square(tf.cast(fake_logits, tf.float32) - 1.0))
+    return 0.5 * _mean(tf.square(_f32(fake_logits) - 1.0))
 
 
 # --- Wasserstein (Arjovsky et al. 2017, eq. 3) ----------------------------------------
@@ -76,6 +119,34 @@ def wasserstein_d_loss(real_logits, fake_logits, real_label=1.0):
 def wasserstein_g_loss(fake_logits):
     """-E[D(G(z))] (WGAN, Algorithm 1, line 10)."""
     return -_mean(fake_logits)
+
+
+# --- relativistic average GAN (Jolicoeur-Martineau 2018; ESRGAN, Wang et al. 2018, eq. 1-2) ------
+
+def _relativistic(real_logits, fake_logits):
+    """C(x_r) - E[C(x_f)] and C(x_f) - E[C(x_r)]: the logits of D_Ra(x_r, x_f) and D_Ra(x_f, x_r),
+    with the expectations over every logit of the global batch (:func:`batch_mean`)."""
+    real_logits, fake_logits = _f32(real_logits), _f32(fake_logits)
+    mean = lambda t: batch_mean(tf.reshape(t, [-1]))  # noqa: E731
+    return real_logits - mean(fake_logits), fake_logits - mean(real_logits)
+
+
+def relativistic_d_loss(real_logits, fake_logits):
+    """ESRGAN eq. 2:  L_D = -E[log D_Ra(x_r, x_f)] - E[log(1 - D_Ra(x_f, x_r))],
+    D_Ra(x_r, x_f) = sigmoid(C(x_r) - E[C(x_f)]).
+
+    Written as per-example softplus terms averaged over the batch, like every loss here (a
+    ``keras.losses`` object would divide by the number of replicas a second time under
+    ``tf.distribute``)."""
+    real_rel, fake_rel = _relativistic(real_logits, fake_logits)
+    return tf.reduce_mean(tf.nn.softplus(-real_rel)) + tf.reduce_mean(tf.nn.softplus(fake_rel))
+
+
+def relativistic_g_loss(real_logits, fake_logits):
+    """ESRGAN's symmetric generator loss  L_G = -E[log(1 - D_Ra(x_r, x_f))] - E[log D_Ra(x_f, x_r)]:
+    the generator gets gradients from the real images' term too (through E[C(x_f)])."""
+    real_rel, fake_rel = _relativistic(real_logits, fake_logits)
+    return tf.reduce_mean(tf.nn.softplus(real_rel)) + tf.reduce_mean(tf.nn.softplus(-fake_rel))
 
 
 # --- gradient penalty (Gulrajani et al. 2017, eq. 3) ----------------------------------------
@@ -94,9 +165,16 @@ def gradient_penalty(critic, real, fake, weight=10.0, alpha=None, seed=None, tra
     * The critic must treat examples independently (no batch norm): the penalty needs the
       gradient of D(xhat_i) with respect to xhat_i alone.
 
-    ``alpha`` may be given (tests); ``seed`` is a ``keras.random.SeedGenerator`` or an int
-    (models pass their own generator); with neither, TensorFlow's global generator is used.
+    ``alpha`` may be given (the WGAN-GP model draws its own, tests pass known values).
+    Otherwise it is drawn fresh on every call: from ``seed``, a ``keras.random.SeedGenerator``
+    (whose state advances with each draw, so a seeded run is repeatable and every call still gets
+    new values), or from TensorFlow's global generator when ``seed`` is None. A plain int is
+    refused: as a Keras seed it would give the *same* alpha on every call.
     """
+    if seed is not None and not isinstance(seed, keras.random.SeedGenerator):
+        raise TypeError(f"gradient_penalty(seed=...) takes a keras.random.SeedGenerator, not {type(seed).__name__}: "
+                        f"an int seed would draw the same alpha on every call. Create the generator once, "
+                        f"e.g. keras.random.SeedGenerator({seed!r}), and pass it to every call.")
     real = tf.cast(real, tf.float32)
     fake = tf.cast(fake, tf.float32)
     if alpha is None:
@@ -105,8 +183,6 @@ def gradient_penalty(critic, real, fake, weight=10.0, alpha=None, seed=None, tra
         if seed is None:
             alpha = tf.random.uniform(shape, 0.0, 1.0)
         else:
-            import keras
-
             alpha = keras.random.uniform(shape, 0.0, 1.0, seed=seed)
     alpha = tf.cast(alpha, tf.float32)
     interpolates = alpha * real + (1.0 - alpha) * fake
@@ -125,10 +201,11 @@ def feature_matching_loss(real_features, fake_features):
     """||E_x f(x) - E_z f(G(z))||_2^2 on an intermediate layer f of the discriminator
     (Improved Techniques for Training GANs, §3.1): the generator matches the real data's
     mean feature vector instead of maximising D's output on its samples. Features are
-    flattened per example; the expectations are means over the batch."""
-    real = tf.reshape(tf.cast(real_features, tf.float32), [tf.shape(real_features)[0], -1])
-    fake = tf.reshape(tf.cast(fake_features, tf.float32), [tf.shape(fake_features)[0], -1])
-    return tf.reduce_sum(tf.square(tf.reduce_mean(real, axis=0) - tf.reduce_mean(fake, axis=0)))
+    flattened per example; the expectations are means over the global batch (:func:`batch_mean`:
+    under ``tf.distribute`` a replica's slice would give a different, noisier loss)."""
+    real = tf.reshape(_f32(real_features), [tf.shape(real_features)[0], -1])
+    fake = tf.reshape(_f32(fake_features), [tf.shape(fake_features)[0], -1])
+    return tf.reduce_sum(tf.square(batch_mean(real) - batch_mean(fake)))
 
 
 # --- pixel losses of the image-to-image models ------------------------------------------------

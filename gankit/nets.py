@@ -10,6 +10,8 @@ import math
 import keras
 from keras import layers
 
+from gankit import losses
+
 
 def dcgan_init():
     """Weights drawn from N(0, 0.02), as the DCGAN paper (Radford et al. 2016, §4) prescribes."""
@@ -620,8 +622,10 @@ class MinibatchDiscrimination(layers.Layer):
 
     The sum runs over the whole minibatch, x_i included (as in the paper), so o is at least 1.
     Real and fake batches go through D in separate calls, so each is compared with its own
-    kind. Defaults: B = 100 kernels of C = 5 dimensions. Memory grows as n^2 B C: fine for
-    minibatches of a few hundred.
+    kind. Under ``tf.distribute`` "the minibatch" is the global batch: each replica compares its
+    examples with every replica's (``losses.gather_batch``), so k replicas compute what one
+    device computes. Defaults: B = 100 kernels of C = 5 dimensions. Memory grows as n^2 B C:
+    fine for minibatches of a few hundred.
     """
 
     def __init__(self, num_kernels=100, kernel_dim=5, **kwargs):
@@ -638,7 +642,8 @@ class MinibatchDiscrimination(layers.Layer):
 
     def call(self, features):
         m = keras.ops.reshape(keras.ops.matmul(features, self.T), (-1, self.num_kernels, self.kernel_dim))
-        l1 = keras.ops.sum(keras.ops.abs(m[:, None, :, :] - m[None, :, :, :]), axis=-1)  # (n, n, B)
+        others = losses.gather_batch(m)  # the whole minibatch (every replica's examples)
+        l1 = keras.ops.sum(keras.ops.abs(m[:, None, :, :] - others[None, :, :, :]), axis=-1)  # (n, N, B)
         o = keras.ops.sum(keras.ops.exp(-l1), axis=1)                                     # (n, B)
         return keras.ops.concatenate([features, keras.ops.cast(o, features.dtype)], axis=-1)
 
@@ -660,8 +665,10 @@ def pack_samples(x, pack):
     """PacGAN packing (Lin et al. 2018, §3): (n, ..., c) -> (n // pack, ..., pack * c).
 
     Consecutive examples form one pack (all real or all fake); a remainder of fewer than
-    ``pack`` examples is dropped. ``pack=1`` returns ``x`` unchanged. Works inside a compiled
-    ``train_step`` (the batch size may be unknown; the other axes must be known)."""
+    ``pack`` examples is dropped. A batch of fewer than ``pack`` examples (e.g. the last, partial
+    batch of an epoch) still makes one pack, filled by repeating its examples: zero packs would
+    give D a mean over nothing, a NaN. ``pack=1`` returns ``x`` unchanged. Works inside a
+    compiled ``train_step`` (the batch size may be unknown; the other axes must be known)."""
     pack = int(pack)
     if pack == 1:
         return x
@@ -670,11 +677,30 @@ def pack_samples(x, pack):
     rest = list(x.shape[1:])
     if any(d is None for d in rest):
         raise ValueError(f"pack_samples needs the per-example shape, got {tuple(x.shape)}.")
-    n = tf.shape(x)[0] // pack
-    x = tf.reshape(x[: n * pack], [n, pack] + rest)
+    batch = tf.shape(x)[0]
+    n = tf.maximum(batch // pack, 1)
+    x = tf.reshape(tf.gather(x, tf.range(n * pack) % batch), [n, pack] + rest)
     if len(rest) > 1:  # images: move the pack axis next to the channels, (n, H, W, pack, C)
         x = tf.transpose(x, [0] + list(range(2, len(rest) + 1)) + [1, len(rest) + 1])
     return tf.reshape(x, [n] + rest[:-1] + [pack * rest[-1]])
+
+
+def dense_batch_norm_layers(network):
+    """The ``BatchNormalization`` layers of ``network`` (nested models included) that normalise
+    flat features (batch, units). Their statistics are taken over the batch axis alone, so with a
+    batch of one example every feature becomes beta: every input gives the same output (e.g.
+    InfoGAN's fully connected layers). Batch norm on feature maps also averages over positions
+    and still works with one example (Pix2Pix's batch size 1)."""
+    found = []
+    for layer in network.layers:
+        if isinstance(layer, keras.Model):
+            found += dense_batch_norm_layers(layer)
+        elif isinstance(layer, layers.BatchNormalization):
+            spec = layer.input_spec
+            spec = spec[0] if isinstance(spec, (list, tuple)) else spec
+            if spec is not None and spec.ndim == 2:
+                found.append(layer)
+    return found
 
 
 def spectral_normalized(network, power_iterations=1):

@@ -193,3 +193,115 @@ def test_infogan_default_networks_follow_the_papers_table_1():
     plain = models.InfoGAN(hidden=0, filters=8, seed=0)
     assert 1024 not in dense_units(plain.generator) + dense_units(plain.discriminator)
     assert models.InfoGAN.from_config(plain.get_config()).hidden == 0
+
+
+def test_infogan_refuses_batch_size_one_whose_batch_norm_makes_every_sample_alike():
+    model = make("infogan")
+    # the reason: batch norm over the batch axis alone, with one example, maps any input to beta
+    from gankit import nets
+    dense_bn = nets.dense_batch_norm_layers(model.generator)
+    assert dense_bn and nets.dense_batch_norm_layers(model.discriminator)
+    layer = dense_bn[0]
+    one = layer(tf.random.normal((1, layer.moving_mean.shape[0])), training=True)
+    np.testing.assert_allclose(np.asarray(one), np.asarray(layer.beta)[None], atol=1e-3)
+    model.compile()
+    x, _ = labelled_batch(4)
+    for bad in (dict(x=x, batch_size=1), dict(x=tf.data.Dataset.from_tensor_slices(x).batch(1))):
+        with pytest.raises(ValueError, match="cannot train with batch size 1"):
+            model.fit(**bad, epochs=1, verbose=0)
+    model.fit(x, batch_size=2, epochs=1, verbose=0)  # two examples are enough
+
+
+def test_batch_norm_on_feature_maps_still_trains_with_batch_size_one():
+    # DCGAN-style nets normalise feature maps (statistics over positions too): batch size 1 stays allowed
+    model = models.ACGAN(latent_dim=8, filters=4, seed=0)
+    from gankit import nets
+    assert not nets.dense_batch_norm_layers(model.generator) and not nets.dense_batch_norm_layers(model.discriminator)
+    model.compile()
+    x, y = labelled_batch(2)
+    history = model.fit(x, y, batch_size=1, epochs=1, verbose=0).history
+    assert all(np.isfinite(v[-1]) for v in history.values())
+
+
+# --- the updates each train_step makes, against the papers' losses written out -----------------------
+
+from helpers import assert_step, hand_step, recording, sgd, snapshot  # noqa: E402
+from helpers import weights_of as holding  # noqa: E402
+
+
+def bce(target, logits):
+    """Binary cross-entropy from logits against a constant target, mean over the batch."""
+    logits = tf.cast(tf.reshape(logits, [-1]), tf.float32)
+    return tf.reduce_mean(keras.losses.binary_crossentropy(tf.fill(tf.shape(logits), target)[:, None],
+                                                           logits[:, None], from_logits=True))
+
+
+def ce(labels, logits):
+    return tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True))
+
+
+def test_acgan_updates_carry_the_class_terms_on_real_and_fake_images():
+    """ACGAN §3: D maximises L_S + L_C with L_C = E[log P(C=c|x_real)] + E[log P(C=c|x_fake)];
+    G maximises L_C - L_S (non-saturating). A class_weight other than 1 shows if it is ignored."""
+    model = sgd(models.ACGAN(latent_dim=8, filters=4, class_weight=0.7, seed=0))
+    zs, cs = recording(model, "sample_latent"), recording(model, "sample_labels")
+    G, D = model.generator, model.discriminator
+    g0, d0 = snapshot(G), snapshot(D)
+    x, y = labelled_batch(8)
+    model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    (z_d, z_g), (c_d, c_g) = zs, cs
+    with holding(G, g0), holding(D, d0):
+        fake = np.array(G([z_d, c_d], training=True))
+
+        def d_loss():
+            (real_s, real_c), (fake_s, fake_c) = D(x, training=True), D(fake, training=True)
+            return bce(1.0, real_s) + bce(0.0, fake_s) + 0.7 * (ce(y, real_c) + ce(c_d, fake_c))
+        want_d = hand_step(D, d_loss)
+    assert_step(d0, D, want_d, "ACGAN discriminator")
+    with holding(G, g0):
+        def g_loss():
+            fake_s, fake_c = D(G([z_g, c_g], training=True), training=True)
+            return bce(1.0, fake_s) + 0.7 * ce(c_g, fake_c)
+        want_g = hand_step(G, g_loss)
+    assert_step(g0, G, want_g, "ACGAN generator")
+
+
+def test_infogan_updates_carry_the_information_term_through_ds_shared_body():
+    """InfoGAN eq. 6: min_{G,Q} max_D V(D, G) - lambda L_I(G, Q), Q a head on D's body, so D's update
+    (D and Q are one network) and G's both carry lambda_cat CE + lambda_cont 1/2 ||c - mu_Q||^2."""
+    model = sgd(models.InfoGAN(noise_dim=8, hidden=32, filters=8, lambda_category=0.8, lambda_continuous=0.3,
+                               seed=0))
+    codes = recording(model, "sample_codes")
+    G, D = model.generator, model.discriminator
+    g0, d0 = snapshot(G), snapshot(D)
+    x, _ = labelled_batch(8)
+    model.fit(x, batch_size=8, epochs=1, shuffle=False, verbose=0)
+
+    def generator_input(noise, category, continuous):
+        return np.concatenate([noise, np.eye(10, dtype="float32")[category], continuous[:, :2]], axis=1)
+
+    def info(category, continuous, q_cat, q_cont):
+        return 0.8 * ce(category, q_cat) + 0.3 * 0.5 * tf.reduce_mean(tf.reduce_sum(tf.square(continuous - q_cont), 1))
+
+    (n_d, cat_d, cont_d), (n_g, cat_g, cont_g) = codes
+    with holding(G, g0), holding(D, d0):
+        fake = np.array(G(generator_input(n_d, cat_d, cont_d), training=True))
+
+        def d_loss():
+            real_logit, _, _ = D(x, training=True)
+            fake_logit, q_cat, q_cont = D(fake, training=True)
+            return bce(1.0, real_logit) + bce(0.0, fake_logit) + info(cat_d, cont_d, q_cat, q_cont)
+        want_d = hand_step(D, d_loss)
+        # Q shares D's body: the information term alone moves D's first convolution
+        body = D.trainable_weights[0]
+        with tf.GradientTape() as tape:
+            _, q_cat, q_cont = D(fake, training=True)
+            only_info = info(cat_d, cont_d, q_cat, q_cont)
+        assert float(tf.reduce_max(tf.abs(tape.gradient(only_info, body)))) > 0
+    assert_step(d0, D, want_d, "InfoGAN discriminator + Q")
+    with holding(G, g0):
+        def g_loss():
+            fake_logit, q_cat, q_cont = D(G(generator_input(n_g, cat_g, cont_g), training=True), training=True)
+            return bce(1.0, fake_logit) + info(cat_g, cont_g, q_cat, q_cont)
+        want_g = hand_step(G, g_loss)
+    assert_step(g0, G, want_g, "InfoGAN generator")

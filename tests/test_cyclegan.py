@@ -337,3 +337,37 @@ def test_pixel_accuracy_counts_pixels_whose_three_channels_are_all_within_the_to
     assert pixel_accuracy(out, target, tolerance=5) == 0.25
     with pytest.raises(ValueError, match="one shape"):
         pixel_accuracy(out, target[:, :, :2])
+
+
+# --- the updates train_step makes, against the paper's losses written out ---------------------------
+
+from helpers import assert_step, hand_step, sgd, weights_of  # noqa: E402
+from helpers import snapshot as weights  # noqa: E402
+
+
+def test_updates_follow_eq_3_with_the_cycle_and_identity_weights():
+    """L = L_GAN(G, D_Y) + L_GAN(F, D_X) + lambda L_cyc + identity_weight lambda L_identity (eq. 3, §5.2),
+    least-squares GAN terms (§4); lambda = 3 and identity weight 0.3 (not 10 and 0.5) show if ignored."""
+    model = sgd(CycleGAN(**TINY, cycle_weight=3.0, identity_weight=0.3, seed=1))
+    G, F, D_Y, D_X = model.generator, model.generator_f, model.discriminator, model.discriminator_x
+    start = [weights(n) for n in (G, F, D_Y, D_X)]
+    x, y = images(4, seed=1), images(4, seed=2)
+    model.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
+    mean, l1 = tf.reduce_mean, lambda a, b: tf.reduce_mean(tf.abs(a - b))  # noqa: E731
+    with weights_of(G, start[0]), weights_of(F, start[1]), weights_of(D_Y, start[2]), weights_of(D_X, start[3]):
+        def g_loss():
+            fake_y, fake_x = G(x, training=True), F(y, training=True)
+            adv = mean(tf.square(D_Y(fake_y, training=True) - 1)) + mean(tf.square(D_X(fake_x, training=True) - 1))
+            cycle = l1(F(fake_y, training=True), x) + l1(G(fake_x, training=True), y)
+            identity = l1(G(y, training=True), y) + l1(F(x, training=True), x)
+            return adv + 3.0 * cycle + 0.3 * 3.0 * identity
+        want_g, want_f = hand_step(G, g_loss), hand_step(F, g_loss)
+        fake_y, fake_x = np.array(G(x, training=True)), np.array(F(y, training=True))  # the pools' first fakes
+
+        def d_loss():
+            ls = lambda real, fake: 0.5 * mean(tf.square(real - 1)) + 0.5 * mean(tf.square(fake))  # noqa: E731
+            return (ls(D_Y(y, training=True), D_Y(fake_y, training=True))
+                    + ls(D_X(x, training=True), D_X(fake_x, training=True)))
+        want_dy, want_dx = hand_step(D_Y, d_loss), hand_step(D_X, d_loss)
+    for net, before, want in zip((G, F, D_Y, D_X), start, (want_g, want_f, want_dy, want_dx)):
+        assert_step(before, net, want, net.name)

@@ -152,3 +152,66 @@ def test_pixel_losses_by_hand_and_in_float32(dtype):
     assert l1.dtype == tf.float32 and l2.dtype == tf.float32
     assert float(l1) == pytest.approx((0.5 + 0.5 + 0 + 2) / 4)
     assert float(l2) == pytest.approx((0.25 + 0.25 + 0 + 4) / 4)
+
+
+# --- 16-bit logits (mixed precision): every loss is computed in float32 ---------------------------
+
+TWO_SIDED = {
+    "minimax_d": losses.minimax_d_loss, "least_squares_d": losses.least_squares_d_loss,
+    "wasserstein_d": losses.wasserstein_d_loss,
+    "relativistic_d": losses.relativistic_d_loss, "relativistic_g": losses.relativistic_g_loss,
+}
+ONE_SIDED = {
+    "minimax_g": losses.minimax_g_loss, "non_saturating_g": losses.nonsaturating_g_loss,
+    "least_squares_g": losses.least_squares_g_loss, "wasserstein_g": losses.wasserstein_g_loss,
+}
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+@pytest.mark.parametrize("name", list(TWO_SIDED) + list(ONE_SIDED))
+def test_16_bit_logits_give_the_float32_loss_of_the_same_values(name, dtype):
+    """Under a mixed policy D's logits arrive in 16 bits. The loss of those logits must equal the
+    float32 loss of the very same values: softplus, squares and differences taken in 16 bits would
+    round at the third digit (bfloat16 keeps 8 bits of mantissa)."""
+    real16, fake16 = tf.cast(REAL * 1.37, dtype), tf.cast(FAKE * 1.37, dtype)
+    real32, fake32 = tf.cast(real16, tf.float32), tf.cast(fake16, tf.float32)
+    if name in TWO_SIDED:
+        got, want = TWO_SIDED[name](real16, fake16), TWO_SIDED[name](real32, fake32)
+    else:
+        got, want = ONE_SIDED[name](fake16), ONE_SIDED[name](fake32)
+    assert got.dtype == tf.float32
+    assert value(got) == pytest.approx(value(want), rel=1e-6, abs=1e-7)
+
+
+def test_relativistic_losses_are_plain_means_of_per_example_terms():
+    """RaGAN (ESRGAN eq. 2) written out: means of softplus terms, no Keras loss object (which
+    divides by the number of replicas under tf.distribute, as AdversarialModel.apply does again)."""
+    sp = lambda v: np.log1p(np.exp(v.astype(np.float64)))  # noqa: E731  -log sigmoid(-v)
+    real_rel, fake_rel = REAL - FAKE.mean(), FAKE - REAL.mean()
+    assert value(losses.relativistic_d_loss(REAL, FAKE)) == pytest.approx(
+        sp(-real_rel).mean() + sp(fake_rel).mean(), rel=1e-5)
+    assert value(losses.relativistic_g_loss(REAL, FAKE)) == pytest.approx(
+        sp(real_rel).mean() + sp(-fake_rel).mean(), rel=1e-5)
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0"])  # one replica: the same numbers
+    with strategy.scope():
+        got = strategy.run(lambda: losses.relativistic_d_loss(tf.constant(REAL), tf.constant(FAKE)))
+    assert value(strategy.experimental_local_results(got)[0]) == pytest.approx(
+        value(losses.relativistic_d_loss(REAL, FAKE)), rel=1e-6)
+
+
+# --- the gradient penalty's seed -------------------------------------------------------------------
+
+def test_gradient_penalty_draws_fresh_alphas_from_a_seed_generator_and_refuses_an_int_seed():
+    import keras
+
+    shown = []
+    critic = lambda x, training=True: (shown.append(np.array(x)), tf.reduce_sum(x, axis=1, keepdims=True))[1]  # noqa
+    real, fake = np.zeros((50, 2), "float32"), np.ones((50, 2), "float32")  # xhat = 1 - alpha
+    for seed in (keras.random.SeedGenerator(3), keras.random.SeedGenerator(3)):
+        losses.gradient_penalty(critic, real, fake, seed=seed)
+        losses.gradient_penalty(critic, real, fake, seed=seed)
+    first, second, again, _ = shown
+    assert not np.allclose(first, second)   # every call draws new alphas ...
+    assert np.array_equal(first, again)     # ... and the same generator state repeats the same run
+    with pytest.raises(TypeError, match="SeedGenerator"):
+        losses.gradient_penalty(critic, real, fake, seed=3)

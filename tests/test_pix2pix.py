@@ -274,3 +274,39 @@ def test_simultaneous_update_judges_g_by_d_before_its_update():
     assert models.Pix2Pix(image_shape=(16, 16, 3), filters=4).update == "simultaneous"  # the measured default
     with pytest.raises(ValueError, match="alternating"):
         models.Pix2Pix(image_shape=(16, 16, 3), filters=4, update="together")
+
+
+# --- the updates train_step makes, against the paper's losses written out ---------------------------
+
+from helpers import assert_step, hand_step, sgd, snapshot, weights_of  # noqa: E402
+
+
+def bce(target, logits):
+    logits = tf.reshape(tf.cast(logits, tf.float32), [-1, 1])
+    return tf.reduce_mean(keras.losses.binary_crossentropy(tf.fill(tf.shape(logits), target), logits,
+                                                           from_logits=True))
+
+
+@pytest.mark.parametrize("update", ["simultaneous", "alternating"])
+def test_updates_follow_eq_4_with_lambda_times_l1(update):
+    """G* = arg min_G max_D L_cGAN(G, D) + lambda L_L1(G) (eq. 4), D's loss halved (§3.3). lambda = 7
+    (not the default 100) shows an ignored l1_weight. Without dropout G is deterministic."""
+    generator = nets.unet_generator((32, 32, 3), 3, 4, norm="instance", dropout=0)
+    model = sgd(models.Pix2Pix(generator=generator, image_shape=(32, 32, 3), d_filters=4, l1_weight=7.0,
+                               update=update, seed=0))
+    G, D = model.generator, model.discriminator
+    g0, d0 = snapshot(G), snapshot(D)
+    x, y = pairs(2)
+    model.fit(x, y, batch_size=2, epochs=1, shuffle=False, verbose=0)
+    x, y = tf.constant(x), tf.constant(y)
+    with weights_of(G, g0), weights_of(D, d0):
+        fake = G(x, training=True)
+        want_d = hand_step(D, lambda: 0.5 * (bce(1.0, D([x, y], training=True)) + bce(0.0, D([x, fake], training=True))))
+    assert_step(d0, D, want_d, "PatchGAN")
+    judge = d0 if update == "simultaneous" else snapshot(D)  # alternating: G meets the updated D
+    with weights_of(G, g0), weights_of(D, judge):
+        def g_loss():
+            out = G(x, training=True)
+            return bce(1.0, D([x, out], training=True)) + 7.0 * tf.reduce_mean(tf.abs(y - out))
+        want_g = hand_step(G, g_loss)
+    assert_step(g0, G, want_g, "U-Net generator")

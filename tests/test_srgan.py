@@ -8,7 +8,8 @@ import tensorflow as tf
 
 from gankit import data, metrics, nets
 from gankit.models import SRCNN, SRGAN, SRResNet
-from gankit.models.srgan import bicubic, relativistic_d_loss, relativistic_g_loss, upscale_with
+from gankit.losses import relativistic_d_loss, relativistic_g_loss
+from gankit.models.srgan import bicubic, upscale_with
 
 
 def tiny_batch(n=2, lr_size=8, scale=4, seed=0):
@@ -317,3 +318,32 @@ def test_sr_models_skip_xla_on_a_cpu_yet_learn_when_compiled_with_it(build, monk
     lr = tf.image.resize(hr, (4, 4), method="area").numpy()
     losses = model.fit(lr, hr, batch_size=8, epochs=6, verbose=0).history["loss"]
     assert np.all(np.isfinite(losses)) and losses[-1] < losses[0]
+
+
+# --- the updates train_step makes, against the paper's losses written out ---------------------------
+
+from helpers import assert_step, hand_step, sgd, snapshot, weights_of  # noqa: E402
+
+
+def test_paper_adversarial_weight_and_updates_follow_eq_3():
+    """l^SR = l^SR_X + 10^-3 l^SR_Gen (eq. 3), l^SR_Gen = -log D(G(I^LR)) (eq. 6), D's usual cross-entropy
+    (eq. 2). The default weight is the paper's 10^-3; the step is checked with 0.05, so an ignored
+    adv_weight shows."""
+    assert SRGAN(scale=4, channels=3, hr_size=32, blocks=1, filters=4, d_filters=4, content="pixel").adv_weight == 1e-3
+    model = sgd(SRGAN(scale=4, channels=3, hr_size=32, blocks=1, filters=4, d_filters=4, content="pixel",
+                      adv_weight=0.05, seed=0))
+    G, D = model.generator, model.discriminator
+    g0, d0 = snapshot(G), snapshot(D)
+    lr, hr = tiny_batch(4)
+    model.fit(tf.data.Dataset.from_tensor_slices((lr, hr)).batch(4), epochs=1, verbose=0)
+    sp = tf.nn.softplus  # -log sigmoid(l) = softplus(-l), -log(1 - sigmoid(l)) = softplus(l)
+    with weights_of(G, g0), weights_of(D, d0):
+        sr = np.array(G(lr, training=True))
+        want_d = hand_step(D, lambda: tf.reduce_mean(sp(-D(hr, training=True))) + tf.reduce_mean(sp(D(sr, training=True))))
+
+        def g_loss():
+            out = G(lr, training=True)
+            return tf.reduce_mean(tf.square(hr - out)) + 0.05 * tf.reduce_mean(sp(-D(out, training=True)))
+        want_g = hand_step(G, g_loss)
+    assert_step(d0, D, want_d, "SRGAN discriminator")
+    assert_step(g0, G, want_g, "SRGAN generator")

@@ -174,3 +174,27 @@ def test_feature_matching_generator_loss_is_the_feature_distance():
     assert float(logs["g_loss"]) == pytest.approx(by_hand, rel=1e-5)
     plain = float(losses.nonsaturating_g_loss(model.discriminator(fake)))
     assert by_hand != pytest.approx(plain)  # not the usual -log D(G(z))
+
+
+# --- PacGAN with a batch smaller than the pack ------------------------------------------------------
+
+def test_pacgan_refuses_a_batch_smaller_than_the_pack_clearly():
+    model = models.GAN(image_shape=(2,), latent_dim=4, pack=4, seed=0)
+    model.compile()
+    points = np.random.default_rng(0).normal(size=(12, 2)).astype("float32")
+    for bad in (dict(x=points, batch_size=2), dict(x=tf.data.Dataset.from_tensor_slices(points).batch(3))):
+        with pytest.raises(ValueError, match=r"packs 4 examples .* at least one pack"):
+            model.fit(**bad, epochs=1, verbose=0)
+
+
+def test_pacgan_trains_through_a_last_partial_batch_smaller_than_the_pack():
+    # 10 points in batches of 8: the last batch holds 2, fewer than pack = 4. Zero packs would give
+    # D a mean over nothing (NaN); one pack of repeated examples keeps the epoch finite.
+    model = models.GAN(image_shape=(2,), latent_dim=4, pack=4, seed=0)
+    model.compile()
+    points = np.random.default_rng(0).normal(size=(10, 2)).astype("float32")
+    history = model.fit(points, batch_size=8, epochs=2, shuffle=False, verbose=0).history
+    assert all(np.isfinite(v).all() for v in history.values()), history
+    assert all(np.isfinite(np.array(w)).all() for w in model.discriminator.weights + model.generator.weights)
+    packed = np.asarray(nets.pack_samples(tf.constant(points[:2]), 4))
+    np.testing.assert_array_equal(packed, np.concatenate([points[0], points[1], points[0], points[1]])[None])

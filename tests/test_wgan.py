@@ -283,3 +283,146 @@ def test_critic_score_is_the_raw_linear_output():
     model = tiny(WGANGP, image_shape=(2,))
     x = images(5, (2,))
     assert np.allclose(model.score(x), np.array(model.critic(x))[:, 0], atol=1e-6)
+
+
+# --- the path WGAN-GP's train_step runs (not only the stand-alone penalty) ---------------------
+# Each test below fails if one line of models/wgan.py is "simplified": alpha drawn from N(0, 1),
+# per pixel, once per batch or sized from the static shape; lambda ignored; a loss sign flipped;
+# a network called with training=False; the same z or the same real slice reused across critic
+# iterations.
+
+from helpers import assert_step, calls, hand_step, probed, sgd, snapshot as weights, weights_of  # noqa: E402
+
+SMALL = (8, 8, 1)
+
+
+def probed_wgangp(log, **kwargs):
+    """A tiny image WGAN-GP whose generator ("G") and critic ("D") log every call."""
+    plain = WGANGP(image_shape=SMALL, latent_dim=4, filters=4, seed=0)
+    return WGANGP(generator=probed(plain.generator, log, "G"), discriminator=probed(plain.critic, log, "D"),
+                  image_shape=SMALL, seed=0, **kwargs)
+
+
+@pytest.fixture
+def alphas(monkeypatch):
+    """Every alpha the model hands to ``losses.gradient_penalty`` (eager steps)."""
+    seen, original = [], losses.gradient_penalty
+
+    def spy(critic, real, fake, weight=10.0, alpha=None, **kwargs):
+        seen.append(np.array(alpha))
+        return original(critic, real, fake, weight=weight, alpha=alpha, **kwargs)
+
+    monkeypatch.setattr(losses, "gradient_penalty", spy)
+    return seen
+
+
+def test_the_models_alpha_is_one_fresh_uniform_draw_per_example_broadcast_over_pixels(alphas):
+    m = 64  # examples per critic iteration
+    model = sgd(WGANGP(image_shape=SMALL, latent_dim=4, filters=4, seed=0))
+    model.fit(images(5 * m, SMALL), batch_size=5 * m, epochs=1, shuffle=False, verbose=0)
+    assert len(alphas) == 5  # one penalty per critic iteration
+    for alpha in alphas:
+        assert alpha.shape == (m, 1, 1, 1)        # per example, broadcast over pixels and channels
+        assert len(np.unique(alpha)) == m         # not one value for the whole batch
+    values = np.concatenate([a.ravel() for a in alphas])
+    assert len(np.unique(values)) == 5 * m        # fresh values in every critic iteration
+    assert values.min() >= 0.0 and values.max() < 1.0  # U(0, 1), not N(0, 1)
+    assert values.mean() == pytest.approx(0.5, abs=0.05)
+    assert values.std() == pytest.approx(np.sqrt(1 / 12), abs=0.03)
+
+
+def test_the_models_alpha_is_sized_at_run_time_when_the_batch_size_is_unknown(monkeypatch):
+    # the penalty returns the alpha it was given, so a traced critic_penalty hands it back
+    monkeypatch.setattr(losses, "gradient_penalty", lambda critic, real, fake, weight=10.0, alpha=None, **kw: alpha)
+    model = WGANGP(image_shape=SMALL, latent_dim=4, filters=4, seed=0)
+    spec = tf.TensorSpec((None, *SMALL))
+    draw = tf.function(model.critic_penalty, input_signature=[spec, spec])
+    for n in (3, 7):
+        alpha = np.array(draw(images(n, SMALL), images(n, SMALL, seed=1)))
+        assert alpha.shape == (n, 1, 1, 1) and len(np.unique(alpha)) == n
+
+
+def hand_penalty(critic, real, fake, alpha):
+    """E[(||grad_xhat D(xhat)||_2 - 1)^2] on xhat = alpha x + (1 - alpha) G(z) (WGAN-GP eq. 3), written out."""
+    xhat = tf.constant(alpha * real + (1.0 - alpha) * fake)
+    with tf.GradientTape() as tape:
+        tape.watch(xhat)
+        score = critic(xhat, training=True)
+    grad = tape.gradient(score, xhat)
+    return tf.reduce_mean(tf.square(tf.sqrt(tf.reduce_sum(tf.square(grad), axis=[1, 2, 3]) + 1e-12) - 1.0))
+
+
+def test_one_critic_and_one_generator_update_follow_the_papers_losses(alphas):
+    log, lam = [], 7.0  # not the default 10: an ignored gp_weight shows
+    model = sgd(probed_wgangp(log, n_critic=1, gp_weight=lam))
+    G, D = model.generator, model.critic
+    g0, d0 = weights(G), weights(D)
+    x = images(8, SMALL)
+    model.fit(x, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    z_critic, z_gen = [z for _, z in calls(log, "G")]
+    alpha = alphas[0]
+    # critic: minimise E[D(G(z))] - E[D(x)] + lambda E[(||grad D(xhat)|| - 1)^2]  (Algorithm 1, line 7)
+    with weights_of(G, g0), weights_of(D, d0):
+        fake = np.array(G(z_critic, training=True))
+        mean = lambda t: tf.reduce_mean(t)  # noqa: E731
+        want_d = hand_step(D, lambda: mean(D(fake, training=True)) - mean(D(x, training=True))
+                           + lam * hand_penalty(D, x, fake, alpha))
+    assert_step(d0, D, want_d, "critic")
+    # generator: minimise -E[D(G(z))] with fresh z, judged by the critic after its update (line 11)
+    with weights_of(G, g0):
+        want_g = hand_step(G, lambda: -tf.reduce_mean(D(G(z_gen, training=True), training=True)))
+    assert_step(g0, G, want_g, "generator")
+
+
+def test_lambda_scales_the_penalty_term_of_the_critics_update():
+    steps, gps, init = [], [], None
+    for lam in (0.0, 10.0, 20.0):
+        model = sgd(WGANGP(image_shape=SMALL, latent_dim=4, filters=4, n_critic=1, gp_weight=lam, seed=0))
+        init = init or [weights(model.generator), weights(model.critic)]  # the same start for every lambda
+        for net, values in zip((model.generator, model.critic), init):
+            for w, v in zip(net.trainable_weights, values):
+                w.assign(v)
+        d0 = weights(model.critic)
+        logs = model.fit(images(8, SMALL), batch_size=8, epochs=1, shuffle=False, verbose=0).history
+        steps.append([np.array(w) - b for w, b in zip(model.critic.trainable_weights, d0)])
+        gps.append(logs["gp"][0])
+    # SGD's step is linear in lambda: step(20) - step(10) = step(10) - step(0) != 0
+    for s0, s10, s20 in zip(*steps):
+        np.testing.assert_allclose(s20 - s10, s10 - s0, atol=1e-6 + 1e-3 * np.abs(s10).max())
+    assert max(np.abs(s10 - s0).max() for s0, s10 in zip(steps[0], steps[1])) > 1e-6
+    assert gps[0] == 0.0 and gps[2] == pytest.approx(2 * gps[1], rel=1e-5) and gps[1] > 0
+
+
+@pytest.mark.parametrize("eager", [True, False], ids=["eager", "compiled"])
+def test_every_critic_iteration_sees_its_own_real_slice_and_fresh_z_in_training_mode(eager):
+    log = []
+    model = sgd(probed_wgangp(log), run_eagerly=eager)  # n_critic = 5
+    x = images(10, SMALL)  # 5 critic iterations x 2 examples
+    # compiled: a dataset whose batch size is unknown when the step is traced (the gather path)
+    model.fit(x if eager else tf.data.Dataset.from_tensor_slices(x).batch(10), batch_size=10 if eager else None,
+              epochs=1, shuffle=False, verbose=0)
+    g_calls, d_calls = calls(log, "G"), calls(log, "D")
+    assert all(training is True for training, _ in g_calls + d_calls), "a network was called with training=False"
+    zs = [z for _, z in g_calls]
+    assert len(zs) == 6  # one draw per critic iteration, one for the generator update
+    assert all(not np.array_equal(zs[i], zs[j]) for i in range(6) for j in range(i))
+    slices = [x[2 * i:2 * i + 2] for i in range(5)]
+    seen = [next((i for i, s in enumerate(slices) if inp.shape == s.shape and np.array_equal(inp, s)), None)
+            for _, inp in d_calls]
+    assert [i for i in seen if i is not None] == [0, 1, 2, 3, 4]  # each slice once, in order
+
+
+def test_one_critic_step_raises_the_critics_wasserstein_estimate():
+    # a generator whose output does not depend on z: the fakes before and after are the same
+    z = keras.Input((4,))
+    image = keras.layers.Reshape(SMALL)(keras.layers.Dense(int(np.prod(SMALL)), activation="tanh",
+                                                           kernel_initializer="zeros",
+                                                           bias_initializer="random_uniform")(z))
+    model = sgd(WGANGP(generator=keras.Model(z, image), image_shape=SMALL, latent_dim=4, filters=4, n_critic=1,
+                       gp_weight=0.0, seed=0))
+    x = images(8, SMALL)
+    fake = model.generate(8, seed=0)
+    estimate = lambda: float(np.mean(model.critic(x)) - np.mean(model.critic(fake)))  # noqa: E731
+    before = estimate()
+    model.fit(x, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    assert estimate() > before

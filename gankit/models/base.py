@@ -20,6 +20,8 @@ import numpy as np
 import keras
 import tensorflow as tf
 
+from gankit import nets
+
 
 def cpu_flags(cpuinfo="/proc/cpuinfo"):
     """The CPU's feature flags from ``/proc/cpuinfo`` (an empty list where it is missing or
@@ -121,6 +123,31 @@ def resolve_jit_compile(default="auto", cpu_xla=()):
     return True if cpu_vector_unit() in units else "auto"
 
 
+def fit_batch_size(x, batch_size=None):
+    """The batch size ``fit`` will train with, where it can be known before training: numpy
+    arrays use ``batch_size`` (Keras' default 32, at most the number of examples); a
+    ``tf.data.Dataset`` its static batch dimension or the size given to its ``batch()``. ``None``
+    when unknown (a generator, a dataset built some other way)."""
+    if isinstance(x, np.ndarray):
+        return min(int(batch_size or 32), len(x)) if len(x) else None
+    if not isinstance(x, tf.data.Dataset):
+        return None
+    spec = x.element_spec
+    spec = tf.nest.flatten(spec)[0]
+    if getattr(spec, "shape", None) is not None and spec.shape.rank and spec.shape[0] is not None:
+        return int(spec.shape[0])
+    dataset = x
+    while dataset is not None:  # prefetch -> map -> batch -> ...: the nearest batch() decides
+        size = getattr(dataset, "_batch_size", None)
+        if size is not None:
+            try:
+                return int(size)
+            except (TypeError, ValueError):
+                return None
+        dataset = getattr(dataset, "_input_dataset", None)
+    return None
+
+
 @keras.saving.register_keras_serializable(package="gankit")
 class AdversarialModel(keras.Model):
     """Base class: a generator ``G: z -> x`` and a discriminator ``D: x -> logit``."""
@@ -196,12 +223,15 @@ class AdversarialModel(keras.Model):
         Pix2Pix's and ~3% for DCGAN's. The training is the same step for step (a test checks it);
         callbacks' ``on_train_batch_end`` then comes every 8 steps.
 
-        1 in quick mode (a few steps, where the tests want every step seen). Keras runs whole
+        1 in quick mode (a few steps, where the tests want every step seen), and 1 under a
+        multi-replica ``tf.distribute`` strategy: there Keras' loop of several steps per call fails
+        at run time ("You must feed a value for placeholder tensor", TensorFlow 2.21 / Keras 3,
+        even for a plain ``Sequential``; ``tests/test_strategy.py`` checks full mode). Keras runs whole
         groups of steps, so with ``steps_per_epoch`` the group size divides it (their greatest
         common divisor): an epoch never runs more steps than asked for."""
         from gankit.lesson import quick_mode
 
-        if quick_mode():
+        if quick_mode() or self.distribute_strategy.num_replicas_in_sync > 1:
             return 1
         k = int(self.auto_steps_per_execution)
         return math.gcd(k, int(steps_per_epoch)) if steps_per_epoch else k
@@ -287,12 +317,32 @@ class AdversarialModel(keras.Model):
                 f"generates images of shape {tuple(expected)}. Either build the model for your data "
                 f"({type(self).__name__}(image_shape={tuple(got)}, ...)) or load the data at the model's "
                 f"size (gankit.data.load(..., image_size={expected[0]}, channels={expected[-1]})).")
+        batch_size = fit_batch_size(x, kwargs.get("batch_size"))
+        if batch_size is not None:
+            self.check_batch_size(batch_size)
         if getattr(self, "_auto_steps", False):
             k = self.resolve_steps_per_execution(kwargs.get("steps_per_epoch"))
             if k != self.steps_per_execution:
                 self.steps_per_execution = k
                 self.train_function = None  # traced for the old number of steps per call
         return super().fit(x, *args, **kwargs)
+
+    def networks(self):
+        """Every network this model trains (the generator and discriminator; CycleGAN has four)."""
+        return [self.generator, self.discriminator]
+
+    def check_batch_size(self, batch_size):
+        """Refuse a batch size this model cannot learn from (``fit`` calls it with the batch size
+        it finds): a batch of one example where a network normalises flat features over the batch
+        (``nets.dense_batch_norm_layers``) would make every sample in a batch the same."""
+        if batch_size == 1:
+            names = [net.name for net in self.networks() if nets.dense_batch_norm_layers(net)]
+            if names:
+                raise ValueError(
+                    f"{type(self).__name__} cannot train with batch size 1: its {' and '.join(names)} "
+                    f"normalise fully connected features with batch norm, whose statistics over one example "
+                    f"turn every input into the same output (all samples would be identical). Use a batch of "
+                    f"at least 2 (the paper's is 64), e.g. fit(..., batch_size=64) or data.load(..., batch_size=64).")
 
     # -- sampling (not in the hot path: plain numpy in and out) ----------------------------
     def latent(self, n, seed=None):

@@ -221,6 +221,9 @@ class CycleGAN(AdversarialModel):
         """D_Y (the base class's ``discriminator``)."""
         return self.discriminator
 
+    def networks(self):
+        return [self.generator, self.generator_f, self.discriminator, self.discriminator_x]
+
     def generator_weights(self):
         return self.generator.trainable_weights + self.generator_f.trainable_weights
 

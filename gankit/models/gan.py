@@ -37,7 +37,8 @@ class GAN(AdversarialModel):
     * ``minibatch_discrimination=B`` — a ``nets.MinibatchDiscrimination`` layer of B kernels
       (``kernel_dim`` each) before D's logit (Salimans et al. §3.2).
     * ``pack=m`` — PacGAN (Lin et al. 2018): D reads m examples stacked along the last axis;
-      a batch of n gives n // m real packs and n // m fake packs.
+      a batch of n gives n // m real packs and n // m fake packs (``fit`` refuses a batch size
+      below m; a last, partial batch smaller than m makes one pack of repeated examples).
     * ``spectral_norm=True`` — D's Dense/Conv2D layers wrapped in
       ``keras.layers.SpectralNormalization`` (SNGAN, Miyato et al. 2018).
 
@@ -116,6 +117,13 @@ class GAN(AdversarialModel):
 
     def default_optimizers(self):
         return keras.optimizers.Adam(3e-4), keras.optimizers.Adam(3e-4)
+
+    def check_batch_size(self, batch_size):
+        super().check_batch_size(batch_size)
+        if batch_size < self.pack:
+            raise ValueError(f"This GAN packs {self.pack} examples into each discriminator input (PacGAN, "
+                             f"pack={self.pack}), but the batch size is {batch_size}: a batch must hold at least "
+                             f"one pack. Use batch_size >= {self.pack} (a multiple of {self.pack} wastes nothing).")
 
     def train_step(self, data):
         real = self.real_images(data)

@@ -83,26 +83,6 @@ def content_extractor(content="auto"):
     return None, "pixel", why + "; falling back to pixel MSE"
 
 
-# --- the relativistic average discriminator (ESRGAN) -------------------------------------------
-
-def relativistic_d_loss(real_logits, fake_logits):
-    """ESRGAN eq. 2 (Jolicoeur-Martineau 2018's RaGAN): D_Ra(x_r, x_f) = σ(C(x_r) - E[C(x_f)]),
-    L_D = -E[log D_Ra(x_r, x_f)] - E[log(1 - D_Ra(x_f, x_r))]."""
-    bce = keras.losses.BinaryCrossentropy(from_logits=True)
-    real_rel = real_logits - tf.reduce_mean(fake_logits)
-    fake_rel = fake_logits - tf.reduce_mean(real_logits)
-    return bce(tf.ones_like(real_rel), real_rel) + bce(tf.zeros_like(fake_rel), fake_rel)
-
-
-def relativistic_g_loss(real_logits, fake_logits):
-    """ESRGAN's symmetric generator loss: L_G = -E[log(1 - D_Ra(x_r, x_f))] - E[log D_Ra(x_f, x_r)];
-    the generator gets gradients from the real images' term too."""
-    bce = keras.losses.BinaryCrossentropy(from_logits=True)
-    real_rel = real_logits - tf.reduce_mean(fake_logits)
-    fake_rel = fake_logits - tf.reduce_mean(real_logits)
-    return bce(tf.zeros_like(real_rel), real_rel) + bce(tf.ones_like(fake_rel), fake_rel)
-
-
 # --- whole pictures ----------------------------------------------------------------------------
 
 def upscale_with(network, image, scale, pad=8, batch_size=8):
@@ -263,7 +243,7 @@ class SRGAN(AdversarialModel):
 
     plus ``pixel_weight`` × pixel MSE (0 in SRGAN; ESRGAN adds an L1 term). The discriminator
     minimises the usual cross-entropy (eq. 2). ``adversarial="relativistic"`` uses ESRGAN's
-    relativistic average losses instead (``relativistic_d_loss`` / ``relativistic_g_loss``).
+    relativistic average losses instead (``losses.relativistic_d_loss`` / ``relativistic_g_loss``).
 
     Each ``train_step`` runs G and D once on the batch and updates both networks from the
     same forward pass (each tape's gradient only for its own network), which costs one forward
@@ -334,8 +314,8 @@ class SRGAN(AdversarialModel):
             real_logits = self.discriminator(hr, training=True)
             fake_logits = self.discriminator(sr, training=True)
             if self.adversarial == "relativistic":
-                d_loss = relativistic_d_loss(real_logits, fake_logits)
-                adv_loss = relativistic_g_loss(real_logits, fake_logits)
+                d_loss = losses.relativistic_d_loss(real_logits, fake_logits)
+                adv_loss = losses.relativistic_g_loss(real_logits, fake_logits)
             else:
                 d_loss = losses.minimax_d_loss(real_logits, fake_logits)
                 adv_loss = losses.nonsaturating_g_loss(fake_logits)

@@ -102,7 +102,9 @@ class WGAN(AdversarialModel):
         self.filters = int(filters)
         self.hidden = tuple(int(h) for h in hidden)
         self.norm = norm
-        latent_dim = int(latent_dim or (16 if self.net == "mlp" else 100))
+        if latent_dim is None:  # a generator given: its input says; else the defaults of the two nets
+            latent_dim = generator.inputs[0].shape[-1] if generator is not None else 16 if self.net == "mlp" else 100
+        latent_dim = int(latent_dim)
         self.cpu_bf16 = self.net == "dcgan"  # 2-D points need float32: bfloat16 keeps ~3 digits
         with self.precision_scope(kwargs.get("precision", "auto")):
             generator = generator or self.build_generator(latent_dim, self.image_shape)
