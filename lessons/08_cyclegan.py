@@ -415,7 +415,9 @@ L.show(fig, "pool_and_schedule")
 # 右图是学习率：论文用 Adam（$\beta_1=0.5$，学习率 $2\times10^{-4}$）训练 200 个轮次，前 100 个轮次学习率不变，
 # 后 100 个轮次线性降到 0。gankit 用一个 `LearningRateSchedule`（`LinearDecay`）按优化器步数实现同一条折线：
 # `model.compile(total_steps=轮次数 × 每轮批数)` 会给两个优化器都装上它。选学习率调度而不是回调，是因为它随优化器一起保存，
-# 加载模型接着训练时不会丢。
+# 加载模型接着训练时不会丢。总步数要由你告诉 `compile`：`fit` 只知道自己这一次训练多少轮，如果它自作主张按这一次的长度衰减，
+# 分几次调用 `fit` 的训练（中间停下来看样本，或中断后续训）在第一次调用结束时学习率就降到 0 了，后面什么也学不到。
+# 不给 `total_steps`，学习率就一直保持常数，相当于论文的前半程。
 
 # %% [markdown] lang="en"
 # The ages follow roughly a geometric distribution: each new picture replaces a given slot with probability
@@ -426,7 +428,10 @@ L.show(fig, "pool_and_schedule")
 # $2\times10^{-4}$), constant for the first 100 epochs and decaying linearly to 0 over the last 100. gankit draws the
 # same line per optimizer step with a `LearningRateSchedule` (`LinearDecay`): `model.compile(total_steps=epochs ×
 # batches per epoch)` gives both optimizers one. A schedule rather than a callback, because it is saved with the
-# optimizer and survives loading the model to go on training.
+# optimizer and survives loading the model to go on training. You tell `compile` the total number of steps: `fit` only
+# knows the length of its own call, and decaying over that would bring a training split over several `fit` calls (to
+# look at samples in between, or after resuming) to a learning rate of 0 at the end of the first call. Without
+# `total_steps` the rate stays constant, like the paper's first half.
 
 # %% [markdown] lang="zh"
 # ## 8.7 在 maps 上训练：$X\to Y\to X$

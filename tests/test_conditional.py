@@ -305,3 +305,26 @@ def test_infogan_updates_carry_the_information_term_through_ds_shared_body():
             return bce(1.0, fake_logit) + info(cat_g, cont_g, q_cat, q_cont)
         want_g = hand_step(G, g_loss)
     assert_step(g0, G, want_g, "InfoGAN generator")
+
+
+def test_cgan_updates_follow_the_conditional_game_with_mismatched_pairs():
+    """CGAN eq. 2: min_G max_D E[log D(x|y)] + E[log(1 - D(G(z|y)|y))]; with mismatch=True a real image
+    with a wrong label is a fake pair too (Reed et al. 2016's matching-aware D)."""
+    model = sgd(models.CGAN(latent_dim=8, filters=4, seed=0))
+    assert model.mismatch and model.design == "joint"
+    zs, wrongs = recording(model, "sample_latent"), recording(model, "wrong_labels")
+    G, D = model.generator, model.discriminator
+    g0, d0 = snapshot(G), snapshot(D)
+    x, y = labelled_batch(8)
+    model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    (z_d, z_g), (wrong,) = zs, wrongs
+    assert not np.any(wrong == y)
+    x, y, wrong = tf.constant(x), tf.constant(y), tf.constant(wrong)  # Keras takes no numpy/tensor mix
+    with holding(G, g0), holding(D, d0):
+        fake = G([tf.constant(z_d), y], training=True)
+        want_d = hand_step(D, lambda: bce(1.0, D([x, y], training=True)) + bce(0.0, D([fake, y], training=True))
+                           + bce(0.0, D([x, wrong], training=True)))
+    assert_step(d0, D, want_d, "CGAN discriminator")
+    with holding(G, g0):
+        want_g = hand_step(G, lambda: bce(1.0, D([G([tf.constant(z_g), y], training=True), y], training=True)))
+    assert_step(g0, G, want_g, "CGAN generator")

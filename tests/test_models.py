@@ -529,3 +529,34 @@ def test_auto_precision_gives_way_to_quick_mode_a_chosen_policy_and_other_cpus(b
     assert _policies(build()) == {"float32"}
     with pytest.raises(ValueError, match="precision must be"):
         build(precision="half")
+
+
+# --- the updates GAN's train_step makes, against eq. 1 written out ----------------------------------
+
+def test_gan_updates_follow_eq_1_with_fresh_noise_for_each_player():
+    """D ascends E[log D(x)] + E[log(1 - D(G(z)))] (here with a real label of 0.9, one-sided smoothing);
+    G descends -E[log D(G(z'))] with fresh z' (the non-saturating loss, §3)."""
+    from helpers import assert_step, hand_step, recording, sgd, weights_of
+    from helpers import snapshot as weights
+
+    model = sgd(GAN(image_shape=(2,), latent_dim=4, label_smoothing=0.9, seed=0))
+    zs = recording(model, "sample_latent")
+    G, D = model.generator, model.discriminator
+    g0, d0 = weights(G), weights(D)
+    x = np.random.default_rng(0).normal(size=(8, 2)).astype("float32")
+    model.fit(x, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    z_d, z_g = zs
+    assert not np.array_equal(z_d, z_g)
+    sig = tf.sigmoid
+    with weights_of(G, g0), weights_of(D, d0):
+        fake = np.array(G(z_d, training=True))
+
+        def d_loss():
+            p_real, p_fake = sig(D(x, training=True)), sig(D(fake, training=True))
+            return (-tf.reduce_mean(0.9 * tf.math.log(p_real) + 0.1 * tf.math.log(1 - p_real))
+                    - tf.reduce_mean(tf.math.log(1 - p_fake)))
+        want_d = hand_step(D, d_loss)
+    assert_step(d0, D, want_d, "GAN discriminator")
+    with weights_of(G, g0):
+        want_g = hand_step(G, lambda: -tf.reduce_mean(tf.math.log(sig(D(G(z_g, training=True), training=True)))))
+    assert_step(g0, G, want_g, "GAN generator")

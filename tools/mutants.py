@@ -57,6 +57,16 @@ MUTANTS = {
     "wgan same real slice (unknown batch)": (
         WGAN, "real_i = tf.gather(real, (i * m + tf.range(m)) % batch)", "real_i = tf.gather(real, tf.range(m) % batch)",
         "tests/test_wgan.py"),
+    "gan: D's fake term on the generator's z of the G step": (
+        "gankit/models/gan.py", "        z = self.sample_latent(batch)\n        with tf.GradientTape() as tape:\n            fake = self.pack_samples(self.generator(z, training=True))\n            if",
+        "        with tf.GradientTape() as tape:\n            fake = self.pack_samples(self.generator(z, training=True))\n            if",
+        "tests/test_models.py -k gan_updates"),
+    "gan: label smoothing ignored": (
+        "gankit/models/gan.py", "d_loss = self.d_loss_fn(real_logits, fake_logits, real_label=self.real_label)",
+        "d_loss = self.d_loss_fn(real_logits, fake_logits)", "tests/test_models.py -k gan_updates"),
+    "cgan: mismatched pairs dropped": (
+        "gankit/models/cgan.py", "d_loss += tf.reduce_mean(tf.nn.softplus(wrong_logits))", "pass",
+        "tests/test_conditional.py -k cgan_updates"),
     "acgan no class term on fakes": (
         "gankit/models/acgan.py", " + class_cross_entropy(fake_labels, fake_class))", ")", "tests/test_conditional.py"),
     "acgan no class term on reals": (

@@ -14,6 +14,12 @@ with the least-squares adversarial loss (§4, "Training details"), lambda = 10,
 Both discriminators learn from a pool of the last 50 generated images rather than only the
 newest ones (Shrivastava et al. 2017), and the learning rate of Adam(2e-4, beta_1 = 0.5) stays
 constant for the first half of training and decays linearly to 0 over the second half.
+
+The decay needs the length of the *whole* training, which only the caller knows:
+``compile(total_steps=epochs * steps_per_epoch)`` (lesson 8 does this). ``fit`` does not guess it
+from its own ``epochs``: a training run split over several ``fit`` calls (to look at samples in
+between, or after resuming) would then decay to 0 at the end of the first call and learn nothing
+afterwards. Compiled without ``total_steps`` the rate stays constant, as in the paper's first half.
 """
 
 import numpy as np

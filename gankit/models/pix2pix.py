@@ -142,8 +142,12 @@ class Pix2Pix(AdversarialModel):
         """G(x) for input images ``x`` in [-1, 1] (uint8 in [0, 255] is rescaled), float32 numpy.
 
         ``x`` may be a batch (N, H, W, C) of any size or a single image (H, W, C), which gives a
-        single image back. ``training=True`` keeps dropout on and uses batch statistics, the
-        paper's test-time setting (§3.2.1); the default uses the moving averages."""
+        single image back.
+
+        ``training=False`` (default): dropout off and batch norm (if any) on its moving averages, so
+        the same input always gives the same output (what metrics and comparisons need).
+        ``training=True``: the paper's test-time setting (§2.1, §3.1): dropout stays on as the
+        generator's only noise, and batch norm uses the statistics of the batch translated."""
         x = np.asarray(x)
         if x.dtype == np.uint8:
             x = x.astype("float32") / 127.5 - 1.0
