@@ -12,7 +12,7 @@ in lesson 7's full-mode setting (maps at 64x64, ``filters=16``, batch 4, each ``
 the same budget; scored on 100 validation pairs by L1, PSNR, SSIM and the sharpness ratio
 (the outputs' mean gradient magnitude over the targets', 1 = as sharp as the maps).
 
-* gankit: ``models.DCGAN()`` + ``compile()`` (Adam 2e-4, beta_1 0.5; XLA where ``DCGAN.cpu_xla`` says), ``data.load(
+* gankit: ``models.DCGAN()`` + ``compile()`` (Adam 2e-4, beta_1 0.5; XLA where ``gankit.runtime.MEASURED`` says), ``data.load(
   "fashion_mnist", batch_size=128)``, ``fit`` until the budget is spent;
 * tutorial (tensorflow.org/tutorials/generative/dcgan, verbatim in substance): its generator
   (Dense 7x7x256, 5x5 transposed convs 128/64/1, batch norm, LeakyReLU) and discriminator

@@ -10,10 +10,10 @@ For each model, at its default size (28x28x1 images, the lessons' batch sizes; P
 and SRGAN at their lessons' full-mode sizes, see ``setup_image_to_image``):
 
 * ``gankit``       — the model built and compiled with its defaults for full training on this
-  machine: 8 steps per call of the compiled step (``resolve_steps_per_execution``); XLA on a
-  GPU, and on a CPU for the models this benchmark measured faster with it on that kind of CPU,
-  AVX2 or AVX-512 (``resolve_jit_compile``); bfloat16 networks for the models measured faster
-  that way on a CPU with bfloat16 units (``resolve_precision``);
+  machine, as ``gankit.runtime`` decides from its table ``MEASURED`` (which this benchmark's
+  results fill in): 8 steps per call of the compiled step; XLA on a GPU, and on a CPU for the
+  models this benchmark measured faster with it on that kind of CPU, AVX2 or AVX-512; bfloat16
+  networks for the models measured faster that way on a CPU with bfloat16 units;
 * ``gankit XLA`` / ``gankit no-XLA`` — the same with XLA switched the other way (to choose the
   default by measurement); ``gankit float32`` — when gankit chose bfloat16 networks, the same
   model in float32 (the "bf16 on/off" column);
@@ -68,7 +68,7 @@ from keras import ops  # noqa: E402
 from keras.src.trainers.trainer import model_supports_jit  # noqa: E402  what jit_compile="auto" asks
 
 from gankit import models  # noqa: E402
-from gankit.models.base import cpu_has_bf16, cpu_vector_unit  # noqa: E402
+from gankit.runtime import cpu_has_bf16, cpu_vector_unit  # noqa: E402
 
 
 # --- the plain keras.io loops ---------------------------------------------------------------

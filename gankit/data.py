@@ -31,6 +31,8 @@ import zlib
 import numpy as np
 import tensorflow as tf
 
+from gankit import config
+
 REPO = pathlib.Path(__file__).resolve().parent.parent
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"}
 KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -125,16 +127,16 @@ def _check_name(name):
 
 def data_roots():
     """Folders searched first: ``$GANKIT_DATA`` (``os.pathsep``-separated) then ``<repo>/data``."""
-    roots = [pathlib.Path(p).expanduser() for p in os.environ.get("GANKIT_DATA", "").split(os.pathsep) if p]
-    return roots + [REPO / "data"]
+    return list(config.current().data_dirs) + [REPO / "data"]
 
 
 def keras_cache():
-    return pathlib.Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "datasets"
+    return config.current().keras_home / "datasets"
 
 
 def offline():
-    return os.environ.get("GANKIT_OFFLINE", "") not in ("", "0", "false", "False")
+    """Offline mode (``GANKIT_OFFLINE``): never download."""
+    return config.current().offline
 
 
 # --- IDX files ----------------------------------------------------------------------------

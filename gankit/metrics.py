@@ -28,6 +28,8 @@ import pathlib
 
 import numpy as np
 
+from gankit import config
+
 REPO = pathlib.Path(__file__).resolve().parent.parent
 CLASSIFIER_DIR = REPO / "assets" / "classifiers"
 #: datasets that have a trained classifier in assets/classifiers
@@ -90,7 +92,7 @@ def fid_from_features(features_a, features_b):
 
 def classifier_dir():
     """Where classifiers are read from: ``$GANKIT_CLASSIFIERS``, else ``<repo>/assets/classifiers``."""
-    return pathlib.Path(os.environ.get("GANKIT_CLASSIFIERS", CLASSIFIER_DIR)).expanduser()
+    return config.current().classifiers_dir or CLASSIFIER_DIR
 
 
 def load_classifier(dataset):
@@ -318,7 +320,7 @@ def _inception_weights(include_top):
     from gankit.data import offline
 
     name = INCEPTION_FILES[include_top]
-    cached = pathlib.Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "models" / name
+    cached = config.current().keras_home / "models" / name
     if cached.is_file():
         return str(cached)
     why = "offline mode (GANKIT_OFFLINE=1) forbids downloading them"

@@ -105,7 +105,7 @@ def set_precision(policy="float32"):
 
     ``"auto"``: ``mixed_float16`` on a GPU with tensor cores (compute capability 7.0 or
     newer); on a CPU the global policy stays float32 and each gankit model decides for its
-    own networks (``precision="auto"``, see ``gankit.models.base.resolve_precision``:
+    own networks (``precision="auto"``, see ``gankit.runtime``:
     bfloat16 where the CPU has bfloat16 units and the model was measured faster). Any other
     policy is a choice that every gankit model built afterwards follows.
     Layers then compute in 16 bits and keep float32 weights; gankit's losses cast logits

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gankit import nets
+from gankit import nets, runtime
 from gankit.models import DCGAN, GAN, AdversarialModel, base
 
 BATCH = 8
@@ -337,8 +337,8 @@ def test_full_training_on_a_cpu_compiles_the_step_with_xla_and_it_trains(name, m
     it (benchmarks/train_step.py); every trick and loss must then really run under XLA."""
     build, labels = _xla_cases()[name]
     monkeypatch.delenv("GANKIT_QUICK", raising=False)
-    monkeypatch.setattr(base, "cpu_vector_unit", lambda: "avx2")  # where all seven were measured faster with XLA
-    monkeypatch.setattr(base, "cpu_has_bf16", lambda: False)      # float32 networks (bfloat16 ones skip XLA)
+    monkeypatch.setattr(runtime, "cpu_vector_unit", lambda: "avx2")  # where all seven were measured faster with XLA
+    monkeypatch.setattr(runtime, "cpu_has_bf16", lambda: False)      # float32 networks (bfloat16 ones skip XLA)
     model = build()
     model.compile()
     assert model.jit_compile is True
@@ -359,12 +359,12 @@ def test_full_training_on_a_cpu_compiles_the_step_with_xla_and_it_trains(name, m
 def test_cpu_vector_unit_reads_the_widest_one_from_cpuinfo(tmp_path):
     info = tmp_path / "cpuinfo"
     info.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma avx512f avx512dq\n")
-    assert base.cpu_vector_unit(info) == "avx512"
+    assert runtime.cpu_vector_unit(info) == "avx512"
     info.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma\nbugs\t\t: avx512f_fake\n")
-    assert base.cpu_vector_unit(info) == "avx2"
+    assert runtime.cpu_vector_unit(info) == "avx2"
     info.write_text("processor\t: 0\nFeatures\t: fp asimd\n")  # ARM
-    assert base.cpu_vector_unit(info) == "other"
-    assert base.cpu_vector_unit(tmp_path / "missing") == "other"
+    assert runtime.cpu_vector_unit(info) == "other"
+    assert runtime.cpu_vector_unit(tmp_path / "missing") == "other"
 
 
 @pytest.mark.parametrize("unit, with_xla", [
@@ -374,12 +374,13 @@ def test_cpu_vector_unit_reads_the_widest_one_from_cpuinfo(tmp_path):
 ])
 def test_xla_on_a_cpu_only_where_the_benchmark_measured_it_faster(unit, with_xla, monkeypatch):
     monkeypatch.delenv("GANKIT_QUICK", raising=False)
-    monkeypatch.setattr(base, "cpu_vector_unit", lambda: unit)
-    monkeypatch.setattr(base, "cpu_has_bf16", lambda: False)
+    monkeypatch.setattr(runtime, "cpu_vector_unit", lambda: unit)
+    monkeypatch.setattr(runtime, "cpu_has_bf16", lambda: False)
     chosen = {name for name, (build, _) in _xla_cases().items() if build().resolve_jit_compile() is True}
     assert chosen == with_xla
-    assert base.resolve_jit_compile("auto", True) is True and base.resolve_jit_compile("auto", False) == "auto"
-    assert base.resolve_jit_compile(False, ("avx2", "avx512", "other")) is False  # an explicit choice stands
+    model = _xla_cases()["GAN (all tricks)"][0]()
+    model.compile(jit_compile=False)
+    assert model.jit_compile is False  # an explicit choice stands
 
 
 def test_models_not_measured_faster_keep_keras_auto(monkeypatch):
@@ -448,12 +449,12 @@ def test_several_steps_per_call_train_exactly_like_one_step_per_call(name):
 def test_cpu_has_bf16_reads_the_flags(tmp_path):
     info = tmp_path / "cpuinfo"
     info.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_bf16 avx512_vnni\n")  # AMD Zen 4/5
-    assert base.cpu_has_bf16(info)
+    assert runtime.cpu_has_bf16(info)
     info.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f amx_bf16 amx_tile\n")      # Intel Sapphire Rapids
-    assert base.cpu_has_bf16(info)
+    assert runtime.cpu_has_bf16(info)
     info.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_vnni\n")            # AVX-512 without bf16
-    assert not base.cpu_has_bf16(info)
-    assert not base.cpu_has_bf16(tmp_path / "missing")
+    assert not runtime.cpu_has_bf16(info)
+    assert not runtime.cpu_has_bf16(tmp_path / "missing")
 
 
 def _bf16_cases():
@@ -489,7 +490,7 @@ def bf16_cpu(monkeypatch):
     from gankit import train
 
     monkeypatch.delenv("GANKIT_QUICK", raising=False)
-    monkeypatch.setattr(base, "cpu_has_bf16", lambda: True)
+    monkeypatch.setattr(runtime, "cpu_has_bf16", lambda: True)
     monkeypatch.setattr(train, "_chosen", None)
     assert keras.config.dtype_policy().name == "float32"
     yield
@@ -525,7 +526,7 @@ def test_auto_precision_gives_way_to_quick_mode_a_chosen_policy_and_other_cpus(b
         assert _policies(build()) == {"mixed_bfloat16"}           # "auto" hands the choice back to the model
     finally:
         train.set_precision("auto")
-    monkeypatch.setattr(base, "cpu_has_bf16", lambda: False)      # AVX2 laptops: bfloat16 would be emulated
+    monkeypatch.setattr(runtime, "cpu_has_bf16", lambda: False)      # AVX2 laptops: bfloat16 would be emulated
     assert _policies(build()) == {"float32"}
     with pytest.raises(ValueError, match="precision must be"):
         build(precision="half")

@@ -322,7 +322,8 @@ def test_sr_models_skip_xla_on_a_cpu_yet_learn_when_compiled_with_it(build, monk
 
 # --- the updates train_step makes, against the paper's losses written out ---------------------------
 
-from helpers import assert_step, hand_step, sgd, snapshot, weights_of  # noqa: E402
+from helpers import assert_step, hand_step, sgd, snapshot  # noqa: E402
+from helpers import weights_of as holding  # noqa: E402
 
 
 def test_paper_adversarial_weight_and_updates_follow_eq_3():
@@ -337,7 +338,7 @@ def test_paper_adversarial_weight_and_updates_follow_eq_3():
     lr, hr = tiny_batch(4)
     model.fit(tf.data.Dataset.from_tensor_slices((lr, hr)).batch(4), epochs=1, verbose=0)
     sp = tf.nn.softplus  # -log sigmoid(l) = softplus(-l), -log(1 - sigmoid(l)) = softplus(l)
-    with weights_of(G, g0), weights_of(D, d0):
+    with holding(G, g0), holding(D, d0):
         sr = np.array(G(lr, training=True))
         want_d = hand_step(D, lambda: tf.reduce_mean(sp(-D(hr, training=True))) + tf.reduce_mean(sp(D(sr, training=True))))
 

@@ -201,6 +201,7 @@ def test_paper_defaults():
     wgan.compile(), gp.compile()
     assert isinstance(wgan.d_optimizer, keras.optimizers.RMSprop)
     assert float(wgan.d_optimizer.learning_rate) == pytest.approx(5e-5)
+    assert float(wgan.d_optimizer.rho) == pytest.approx(0.99) == float(wgan.g_optimizer.rho)  # the authors' code
     assert wgan.clip_value == 0.01 and wgan.n_critic == 5 and gp.n_critic == 5 and gp.gp_weight == 10.0
     assert isinstance(gp.d_optimizer, keras.optimizers.Adam)
     assert float(gp.d_optimizer.learning_rate) == pytest.approx(1e-4)

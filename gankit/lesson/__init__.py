@@ -14,6 +14,8 @@ import pathlib
 import sys
 import time
 
+from gankit import config
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 LESSON_DIR = REPO / "lessons"
 
@@ -43,18 +45,13 @@ def available():
     return [n for n in CATALOGUE if lesson_source(n) is not None]
 
 
-def _flag(name):
-    return os.environ.get(name, "") not in ("", "0", "false", "False", "no")
-
-
 def quick_mode():
-    """Whether quick mode is on (``GANKIT_QUICK=1`` or ``--quick``): the one rule, also used by the
-    models to leave XLA off for runs of a few steps."""
-    return _flag("GANKIT_QUICK")
+    """Whether quick mode is on (``GANKIT_QUICK=1`` or ``--quick``; ``gankit.config``)."""
+    return config.current().quick
 
 
 def runs_root():
-    return pathlib.Path(os.environ.get("GANKIT_RUNS", REPO / "runs")).expanduser()
+    return config.current().runs_dir
 
 
 def new_run_dir(number, root=None):
@@ -109,11 +106,11 @@ class Lesson:
 
     def __init__(self, number, lang=None):
         self.number = number
-        self.quick = _flag("GANKIT_QUICK")
-        cwd_lang = pathlib.Path.cwd().name if pathlib.Path.cwd().name in ("zh", "en") else None
-        self.lang = lang or os.environ.get("GANKIT_LANG") or cwd_lang or "en"
-        run_dir = os.environ.get("GANKIT_RUN_DIR")
-        self.out = pathlib.Path(run_dir) if run_dir else new_run_dir(number)
+        settings = config.current()
+        self.quick = settings.quick
+        cwd_lang = pathlib.Path.cwd().name if pathlib.Path.cwd().name in config.LANGS else None
+        self.lang = lang or settings.lang or cwd_lang or "en"
+        self.out = settings.run_dir or new_run_dir(number)
         self.out.mkdir(parents=True, exist_ok=True)
         self.results = {}
         self.files = []
@@ -136,8 +133,8 @@ class Lesson:
 
     def epochs(self, full, quick=1):
         """Epochs to train: ``GANKIT_EPOCHS`` (``--epochs``) if given, else by mode."""
-        override = os.environ.get("GANKIT_EPOCHS")
-        return int(override) if override else self.pick(full, quick)
+        override = config.current().epochs
+        return override if override else self.pick(full, quick)
 
     def callbacks(self, name):
         """Callbacks for a lesson's long ``fit`` (``name``: unique within the lesson):
@@ -146,13 +143,13 @@ class Lesson:
         the same command continues after its last finished epoch."""
         from gankit import train
 
-        resume = os.environ.get("GANKIT_RESUME_DIR")
-        return train.callbacks(pathlib.Path(resume) / name if resume else None)
+        resume = config.current().resume_dir
+        return train.callbacks(resume / name if resume else None)
 
     def dataset(self, default, choices=None):
         """The dataset this lesson trains on: ``GANKIT_DATASET`` (``--dataset``) if set, else
         ``default``; a name outside ``choices`` gets one clear error."""
-        name = os.environ.get("GANKIT_DATASET") or default
+        name = config.current().dataset or default
         if choices and name not in choices:
             from gankit.data import DatasetError
 

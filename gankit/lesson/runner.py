@@ -21,13 +21,13 @@ gives bit-for-bit the same quick-mode run on a CPU. Deterministic ops make Keras
 import argparse
 import json
 import linecache
-import os
 import pathlib
 import shutil
 import sys
 import time
 import traceback
 
+from gankit import config
 from gankit import lesson as course
 
 
@@ -72,21 +72,22 @@ def parse(argv):
                      description="Run a lesson of the gankit GAN course from the terminal.")
     parser.add_argument("lesson", nargs="?", help="lesson number (omit to list the lessons)")
     parser.add_argument("--quick", action="store_true", help="quick mode: seconds to a minute on a CPU")
-    parser.add_argument("--lang", default=None, help="zh or en: headings and figure labels")
+    parser.add_argument("--lang", default=None, help=f"{' or '.join(config.LANGS)}: headings and figure labels")
     parser.add_argument("--epochs", type=int, default=None, help="override the lesson's number of epochs")
     parser.add_argument("--out", default=None, help="folder in which a new run folder is made (default runs/)")
     parser.add_argument("--seed", type=int, default=None, help="deterministic run: shift the lesson's seeds by S")
-    parser.add_argument("--strategy", default="default", help="default, mirrored (all GPUs) or multiworker")
-    parser.add_argument("--precision", default=None, help="auto, float32, mixed_float16 or mixed_bfloat16")
+    parser.add_argument("--strategy", default="default",
+                        help=f"{', '.join(config.STRATEGIES)} (mirrored: all GPUs)")
+    parser.add_argument("--precision", default=None, help=", ".join(config.PRECISIONS))
     parser.add_argument("--dataset", default=None,
                         help="train on another dataset where the lesson offers one (e.g. fashion_mnist in lessons 3-5)")
     args = parser.parse_args(argv)
-    if args.strategy not in ("default", "mirrored", "multiworker"):
-        raise UsageError(f"--strategy must be default, mirrored or multiworker, not {args.strategy!r}")
-    if args.precision not in (None, "auto", "float32", "mixed_float16", "mixed_bfloat16"):
-        raise UsageError(f"--precision must be auto, float32, mixed_float16 or mixed_bfloat16, not {args.precision!r}")
-    if args.lang is not None and args.lang not in ("zh", "en"):
-        raise UsageError(f"--lang must be 'zh' or 'en', not {args.lang!r}")
+    if args.strategy not in config.STRATEGIES:
+        raise UsageError(f"--strategy must be one of {', '.join(config.STRATEGIES)}, not {args.strategy!r}")
+    if args.precision not in (None, *config.PRECISIONS):
+        raise UsageError(f"--precision must be one of {', '.join(config.PRECISIONS)}, not {args.precision!r}")
+    if args.lang is not None and args.lang not in config.LANGS:
+        raise UsageError(f"--lang must be one of {', '.join(config.LANGS)}, not {args.lang!r}")
     if args.epochs is not None and args.epochs < 1:
         raise UsageError(f"--epochs must be a positive whole number, not {args.epochs}")
     if args.lesson is not None:
@@ -106,10 +107,11 @@ UNFINISHED = ".unfinished"
 
 def run_key(number, quick, lang, epochs, seed, strategy, precision, dataset=None):
     """What makes two invocations 'the same command' for resuming."""
-    return {"lesson": number, "quick": bool(quick) or course._flag("GANKIT_QUICK"), "lang": lang,
-            "epochs": epochs or os.environ.get("GANKIT_EPOCHS"), "seed": seed,
+    settings = config.current()
+    return {"lesson": number, "quick": bool(quick) or settings.quick, "lang": lang,
+            "epochs": epochs or settings.epochs, "seed": seed,
             "strategy": strategy or "default", "precision": precision,
-            "dataset": dataset or os.environ.get("GANKIT_DATASET")}
+            "dataset": dataset or settings.dataset}
 
 
 def adopt_or_create(number, key, out=None):
@@ -150,15 +152,14 @@ def _shift_seeds(offset):
 def run(number, quick=False, lang=None, epochs=None, out=None, seed=None, strategy="default", precision=None,
         dataset=None):
     """Execute lesson ``number``'s code cells; return its summary dict."""
-    lang = lang or os.environ.get("GANKIT_LANG") or "zh"
+    lang = lang or config.current().lang or "zh"
     key = run_key(number, quick, lang, epochs, seed, strategy, precision, dataset)
     if dataset:
-        os.environ["GANKIT_DATASET"] = dataset
+        config.export(dataset=dataset)
     run_dir, adopted = adopt_or_create(number, key, out)
     if adopted:
         print(f"[gankit] continuing the unfinished run in {run_dir} (same lesson and arguments)", flush=True)
-    os.environ["GANKIT_RUN_DIR"] = str(run_dir)
-    os.environ["GANKIT_RESUME_DIR"] = str(run_dir / ".resume")
+    config.export(run_dir=run_dir, resume_dir=run_dir / ".resume")
     if seed is not None or strategy != "default" or precision:
         from gankit import train
 
@@ -170,11 +171,11 @@ def run(number, quick=False, lang=None, epochs=None, out=None, seed=None, strate
         if strategy != "default":
             replicas = train.use_strategy(strategy).num_replicas_in_sync
             print(f"[gankit] {strategy} strategy: {replicas} replica(s)", flush=True)
-    os.environ["GANKIT_LANG"] = lang
+    config.export(lang=lang)
     if quick:
-        os.environ["GANKIT_QUICK"] = "1"
+        config.export(quick=True)
     if epochs:
-        os.environ["GANKIT_EPOCHS"] = str(epochs)
+        config.export(epochs=epochs)
     import matplotlib
     matplotlib.use("Agg")
 
@@ -196,7 +197,7 @@ def run(number, quick=False, lang=None, epochs=None, out=None, seed=None, strate
         code = compile(text, filename, "exec")
         exec(code, namespace)
     finish(run_dir)  # before the summary, so its file list has no marker in it
-    os.environ.pop("GANKIT_RESUME_DIR", None)
+    config.export(resume_dir=None)
     lesson = course.Lesson.current
     return lesson.summary() if lesson else {"lesson": number, "results": {}, "files": []}
 
@@ -245,11 +246,12 @@ def main(argv=None):
         return 2
     except KeyboardInterrupt:
         print(f"\ngankit.lesson: interrupted after {time.time() - started:.0f} s; files so far are in "
-              f"{os.environ.get('GANKIT_RUN_DIR')}. Run the same command again to continue from the last "
+              f"{config.current().run_dir}. Run the same command again to continue from the last "
               f"finished epoch.", file=sys.stderr)
         return 130
     except Exception:  # a real bug: show where, then fail
         traceback.print_exc()
         return 1
-    print_summary(summary, os.environ["GANKIT_RUN_DIR"], os.environ.get("GANKIT_LANG", "zh"))
+    settings = config.current()
+    print_summary(summary, settings.run_dir, settings.lang or "zh")
     return 0

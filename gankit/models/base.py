@@ -13,114 +13,11 @@ default optimizers and its ``train_step``. This base holds
   round-trip.
 """
 
-import contextlib
-import math
-
 import numpy as np
 import keras
 import tensorflow as tf
 
-from gankit import nets
-
-
-def cpu_flags(cpuinfo="/proc/cpuinfo"):
-    """The CPU's feature flags from ``/proc/cpuinfo`` (an empty list where it is missing or
-    names none, e.g. on macOS or ARM)."""
-    try:
-        with open(cpuinfo) as f:
-            return next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
-    except OSError:
-        return []
-
-
-def cpu_vector_unit(cpuinfo="/proc/cpuinfo"):
-    """This CPU's widest vector unit as the XLA defaults know it: ``"avx512"``, ``"avx2"`` or
-    ``"other"`` (read from ``/proc/cpuinfo``; ``"other"`` where that is missing or the CPU has
-    neither, e.g. ARM).
-
-    It decides XLA on a CPU because ``benchmarks/train_step.py`` found the two kinds of CPU on
-    opposite sides: with AVX-512, TensorFlow's own (oneDNN) convolutions outrun the code XLA
-    generates, so XLA made DCGAN's step about 20% slower; with AVX2 only, XLA's fused
-    kernels made the same step 1.2-2.6x faster. Two 2-core CPUs sold under the same model name
-    were of the two kinds."""
-    flags = cpu_flags(cpuinfo)
-    return "avx512" if "avx512f" in flags else "avx2" if "avx2" in flags else "other"
-
-
-def cpu_has_bf16(cpuinfo="/proc/cpuinfo"):
-    """Whether the CPU multiplies bfloat16 in hardware (``avx512_bf16``: AMD Zen 4 and newer,
-    Intel Cooper Lake and Sapphire Rapids; ``amx_bf16``: Intel's matrix units). Elsewhere
-    TensorFlow emulates bfloat16, which is slower than float32."""
-    flags = cpu_flags(cpuinfo)
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
-PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
-
-
-def resolve_precision(precision="auto", cpu_bf16=False):
-    """The Keras dtype policy a model builds its own networks under, or ``None`` for Keras'
-    global policy (``keras.config.dtype_policy()``, float32 unless set).
-
-    ``"auto"`` gives ``"mixed_bfloat16"`` only where all of these hold: the model was measured
-    faster in bfloat16 at the same quality (``cpu_bf16``, set per model); the CPU has bfloat16
-    units (:func:`cpu_has_bf16`); no GPU; quick mode off (tests and CI stay float32 and
-    bit-for-bit repeatable); and nobody chose a policy (``gankit.train.set_precision``, the
-    runner's ``--precision`` or a global policy other than float32): a choice always stands.
-    ``benchmarks/train_step.py`` measured the convolutional GANs' steps 1.2-1.4x faster this way on
-    an AVX-512 CPU, and ``benchmarks/time_to_quality.py --model precision`` the same classifier
-    FID in the same time (README, "Speed"). Mixed precision keeps the weights and the losses in
-    float32; layers compute in bfloat16, whose 8-bit exponent (float32's range) needs no loss
-    scaling."""
-    if precision is None:
-        return None
-    if precision != "auto":
-        if precision not in PRECISIONS:
-            raise ValueError(f"precision must be 'auto', None or one of {', '.join(PRECISIONS)}; got {precision!r}.")
-        return precision
-    from gankit import train
-    from gankit.lesson import quick_mode
-
-    if not cpu_bf16 or train.chosen_precision() or keras.config.dtype_policy().name != "float32":
-        return None
-    if quick_mode() or tf.config.list_physical_devices("GPU"):
-        return None
-    return "mixed_bfloat16" if cpu_has_bf16() else None
-
-
-@contextlib.contextmanager
-def precision_scope(policy):
-    """Build layers under the dtype policy ``policy`` (``None``: leave the global one alone);
-    the global policy is restored afterwards."""
-    if policy is None:
-        yield
-        return
-    old = keras.config.dtype_policy()
-    keras.config.set_dtype_policy(policy)
-    try:
-        yield
-    finally:
-        keras.config.set_dtype_policy(old)
-
-
-def resolve_jit_compile(default="auto", cpu_xla=()):
-    """``compile``'s ``jit_compile`` when the caller gives none.
-
-    ``default`` unless it is ``"auto"``; then ``True`` on a CPU whose vector unit
-    (:func:`cpu_vector_unit`) is in ``cpu_xla`` (where ``benchmarks/train_step.py`` measured the
-    model faster with XLA), one replica and quick mode off, else ``"auto"`` (Keras: XLA on a
-    GPU, none on a CPU). ``cpu_xla=True`` means every CPU, ``False`` none. Quick mode
-    (``GANKIT_QUICK=1``, the tests and CI) runs a few steps, which never repay XLA's seconds
-    of compiling."""
-    units = ("avx512", "avx2", "other") if cpu_xla is True else () if cpu_xla is False else tuple(cpu_xla)
-    if default != "auto" or not units:
-        return default
-    from gankit.lesson import quick_mode
-
-    gpus = tf.config.list_physical_devices("GPU")
-    if quick_mode() or gpus or tf.distribute.get_strategy().num_replicas_in_sync > 1:
-        return "auto"
-    return True if cpu_vector_unit() in units else "auto"
+from gankit import nets, runtime
 
 
 def fit_batch_size(x, batch_size=None):
@@ -154,20 +51,6 @@ class AdversarialModel(keras.Model):
 
     #: names of the ``keras.metrics.Mean`` trackers; ``train_step`` returns these keys.
     loss_names = ("d_loss", "g_loss")
-    #: ``compile``'s default ``jit_compile``. Keras' ``"auto"`` means XLA on a GPU and none on a
-    #: CPU; a model that ``benchmarks/train_step.py`` measures faster otherwise sets it.
-    default_jit_compile = "auto"
-    #: The CPUs (vector units, :func:`cpu_vector_unit`) on which full training compiles the step
-    #: with XLA too (see :func:`resolve_jit_compile`): set by each model to where
-    #: ``benchmarks/train_step.py`` measured it faster (README, "Speed").
-    cpu_xla = ()
-    #: Whether ``precision="auto"`` builds this model's own networks in ``mixed_bfloat16`` on a CPU
-    #: with bfloat16 units (see :func:`resolve_precision`): set where the benchmarks measured it
-    #: faster at the same quality.
-    cpu_bf16 = False
-    #: Training steps per call of the compiled training function when ``compile`` is given no
-    #: ``steps_per_execution`` (see :meth:`resolve_steps_per_execution`).
-    auto_steps_per_execution = 8
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, precision="auto", **kwargs):
         super().__init__(**kwargs)
@@ -202,39 +85,24 @@ class AdversarialModel(keras.Model):
             sync_batch_norm(self)
 
     def resolve_jit_compile(self):
-        """The ``jit_compile`` that ``compile()`` uses when it is not given: see
-        :func:`resolve_jit_compile`. Networks computing in bfloat16 get no XLA on a CPU (XLA's
-        CPU code for bfloat16 was measured slower than oneDNN's: InfoGAN 696 vs 872 images/s)."""
-        bf16 = self.generator.dtype_policy.compute_dtype == "bfloat16"
-        return resolve_jit_compile(self.default_jit_compile, () if bf16 else self.cpu_xla)
+        """The ``jit_compile`` that ``compile()`` uses when it is not given (``runtime.jit_compile``:
+        XLA on a CPU only where this model was measured faster with it)."""
+        return runtime.jit_compile(self, self.generator.dtype_policy.compute_dtype)
 
-    def precision_scope(self, precision="auto", cpu_bf16=None):
+    def precision_scope(self, precision="auto"):
         """Context in which a model's ``__init__`` builds its own networks: under the dtype policy
-        :func:`resolve_precision` picks (``cpu_bf16``: this instance's, default the class's)."""
-        return precision_scope(resolve_precision(precision, self.cpu_bf16 if cpu_bf16 is None else cpu_bf16))
+        ``runtime.dtype_policy`` picks for this model."""
+        return runtime.precision_scope(runtime.dtype_policy(self, precision))
+
+    def measured_as(self):
+        """The row of ``runtime.MEASURED`` this model runs by (default: its class's, along the MRO)."""
+        return None
 
     def resolve_steps_per_execution(self, steps_per_epoch=None):
-        """``steps_per_execution`` for a ``fit`` when ``compile`` was given none (``"auto"``).
-
-        Each call of the compiled training function is one Python round trip (``fit``'s loop,
-        the callbacks, the progress bar); running ``auto_steps_per_execution`` = 8 steps per
-        call inside one ``tf.while_loop`` saves that overhead 7 times out of 8, which
-        ``benchmarks/train_step.py`` measured worth 1.4x for the small GAN step, 1.1x for
-        Pix2Pix's and ~3% for DCGAN's. The training is the same step for step (a test checks it);
-        callbacks' ``on_train_batch_end`` then comes every 8 steps.
-
-        1 in quick mode (a few steps, where the tests want every step seen), and 1 under a
-        multi-replica ``tf.distribute`` strategy: there Keras' loop of several steps per call fails
-        at run time ("You must feed a value for placeholder tensor", TensorFlow 2.21 / Keras 3,
-        even for a plain ``Sequential``; ``tests/test_strategy.py`` checks full mode). Keras runs whole
-        groups of steps, so with ``steps_per_epoch`` the group size divides it (their greatest
-        common divisor): an epoch never runs more steps than asked for."""
-        from gankit.lesson import quick_mode
-
-        if quick_mode() or self.distribute_strategy.num_replicas_in_sync > 1:
-            return 1
-        k = int(self.auto_steps_per_execution)
-        return math.gcd(k, int(steps_per_epoch)) if steps_per_epoch else k
+        """``steps_per_execution`` for a ``fit`` when ``compile`` was given none (``"auto"``): see
+        ``runtime.steps_per_execution``. The training is the same step for step (a test checks it);
+        callbacks' ``on_train_batch_end`` then comes once per call."""
+        return runtime.steps_per_execution(self, steps_per_epoch, self.distribute_strategy.num_replicas_in_sync)
 
     @property
     def metrics(self):

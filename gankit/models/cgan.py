@@ -19,11 +19,6 @@ from gankit.models.base import AdversarialModel
 class ClassConditional(AdversarialModel):
     """A generator ``G([z, y])`` with integer class labels ``y`` in ``[0, num_classes)``."""
 
-    #: XLA (benchmarks/train_step.py): CGAN 1.63x, ACGAN 1.56x on an AVX2 CPU; 0.94x, 0.90x on AVX-512
-    cpu_xla = ("avx2",)
-    #: mixed_bfloat16 on a CPU with bfloat16 units (base.resolve_precision): 1.25x (CGAN, ACGAN), AVX-512 CPU
-    cpu_bf16 = True
-
     def __init__(self, generator, discriminator, num_classes=10, latent_dim=None, seed=None, **kwargs):
         super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
         self.num_classes = int(num_classes)

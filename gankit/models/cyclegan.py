@@ -183,9 +183,6 @@ class CycleGAN(AdversarialModel):
     """
 
     loss_names = ("d_loss", "g_loss", "adv_loss", "cycle_loss", "identity_loss")
-    #: mixed_bfloat16 on a CPU with bfloat16 units (base.resolve_precision): 1.2x the steps in the same time,
-    #: the same map L1 / pixel accuracy / reconstruction L1 after 420 s (benchmarks/time_to_quality.py)
-    cpu_bf16 = True
 
     def __init__(self, generator=None, discriminator=None, generator_f=None, discriminator_x=None,
                  image_shape=(256, 256, 3), filters=64, n_blocks=None, d_filters=64, d_layers=3,

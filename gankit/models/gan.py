@@ -46,8 +46,6 @@ class GAN(AdversarialModel):
     a ``discriminator`` passed in is used as given (it must accept packed inputs if pack > 1).
     """
 
-    #: XLA measured faster on both CPUs (benchmarks/train_step.py): 1.24x (AVX2), 1.42x (AVX-512)
-    cpu_xla = ("avx2", "avx512")
 
     def __init__(self, generator=None, discriminator=None, latent_dim=64, image_shape=(28, 28, 1),
                  loss="non_saturating", d_steps=1, real_label=1.0, seed=None, label_smoothing=None,
@@ -166,11 +164,6 @@ class DCGAN(GAN):
     """Radford et al. 2016: the GAN game with the all-convolutional networks of
     ``nets.dcgan_generator`` / ``nets.dcgan_discriminator``, z ~ N(0, I) of 100 dims,
     Adam(lr=2e-4, beta_1=0.5) for both networks (§4)."""
-
-    #: XLA: 2.0x on an AVX2 CPU, 0.79x on an AVX-512 one (benchmarks/train_step.py)
-    cpu_xla = ("avx2",)
-    #: mixed_bfloat16 on a CPU with bfloat16 units (base.resolve_precision): 1.24x, the same classifier FID in the same time
-    cpu_bf16 = True
 
     def __init__(self, generator=None, discriminator=None, latent_dim=100, image_shape=(28, 28, 1),
                  filters=64, **kwargs):

@@ -34,10 +34,6 @@ class InfoGAN(AdversarialModel):
     up to the constant H(c)).
     """
 
-    #: XLA measured faster on both CPUs (benchmarks/train_step.py): 1.33x (AVX2), 1.18x (AVX-512)
-    cpu_xla = ("avx2", "avx512")  # float32 only: bfloat16 turns XLA off, see resolve_jit_compile
-    #: mixed_bfloat16 on a CPU with bfloat16 units (base.resolve_precision): 872 images/s vs 742 in float32 with XLA
-    cpu_bf16 = True
 
     loss_names = ("d_loss", "g_loss", "info_loss")
 

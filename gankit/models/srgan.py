@@ -20,15 +20,12 @@ the feature layers of an SRCNN the project trained itself (``SRCNN.features()``)
 lesson 9 uses where VGG19's ImageNet weights cannot be downloaded.
 """
 
-import os
-import pathlib
-
 import numpy as np
 import keras
 import tensorflow as tf
 
-from gankit import losses, nets
-from gankit.models.base import AdversarialModel, resolve_jit_compile
+from gankit import config, losses, nets, runtime
+from gankit.models.base import AdversarialModel
 
 VGG19_NOTOP = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
 
@@ -52,7 +49,7 @@ def _vgg19_available():
     """Why VGG19's ImageNet weights can or cannot be used here: (True/False, reason)."""
     from gankit.data import offline
 
-    cached = pathlib.Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "models" / VGG19_NOTOP
+    cached = config.current().keras_home / "models" / VGG19_NOTOP
     if cached.is_file():
         return True, f"VGG19 ImageNet weights found in {cached.parent}"
     if offline():
@@ -126,11 +123,6 @@ class _PixelSR(keras.Model):
     """A network ``lr -> sr`` trained with pixel MSE by Keras' own ``train_step``
     (``fit`` on ``(lr, hr)`` batches); ``upscale`` for whole pictures."""
 
-    #: No XLA on a CPU (Keras' "auto": XLA on a GPU only). With the two-matrix bicubic layer,
-    #: TensorFlow's own kernels were faster on both CPUs measured: SRResNet 1.5x (48-pixel
-    #: patches) to 2.7x (96), SRCNN 1.6x (see ``base.resolve_jit_compile``).
-    cpu_xla = ()
-
     def __init__(self, net, scale=4, **kwargs):
         super().__init__(**kwargs)
         self.net = net
@@ -140,7 +132,7 @@ class _PixelSR(keras.Model):
         return self.net(lr, training=training)
 
     def compile(self, optimizer=None, loss="mse", **kwargs):
-        kwargs.setdefault("jit_compile", resolve_jit_compile("auto", self.cpu_xla))
+        kwargs.setdefault("jit_compile", runtime.jit_compile(self))
         super().compile(optimizer=optimizer or self.default_optimizer(), loss=loss, **kwargs)
 
     def default_optimizer(self):
@@ -253,7 +245,6 @@ class SRGAN(AdversarialModel):
     """
 
     loss_names = ("d_loss", "g_loss", "content_loss", "adv_loss")
-    cpu_xla = ()  # benchmarks/train_step.py: XLA made SRGAN's step 5-13% slower on a CPU
 
     def __init__(self, generator=None, discriminator=None, scale=4, channels=3, hr_size=96, blocks=16,
                  filters=64, d_filters=64, adversarial="standard", content="auto", adv_weight=1e-3,

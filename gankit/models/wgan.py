@@ -6,7 +6,7 @@ distance W(P_r, P_g) (Kantorovich-Rubinstein duality, WGAN eq. 3); the generator
 -E_z[f(G(z))]. The two papers differ only in how they keep ``f`` Lipschitz:
 
 * ``WGAN``   clips every critic weight to [-c, c] after each critic update (c = 0.01),
-  RMSProp(5e-5) — no momentum (WGAN, Algorithm 1);
+  RMSProp(5e-5, rho = 0.99 as in the authors' code) — no momentum (WGAN, Algorithm 1);
 * ``WGANGP`` adds  lambda (||grad f(xhat)||_2 - 1)^2  on random interpolates (lambda = 10),
   Adam(1e-4, beta_1 = 0, beta_2 = 0.9), and a critic without batch norm (WGAN-GP, Algorithm 1).
 
@@ -85,11 +85,6 @@ class WGAN(AdversarialModel):
     so every gankit model saves and loads the same way.
     """
 
-    #: XLA (benchmarks/train_step.py): 2.61x on an AVX2 CPU, 0.71x on an AVX-512 one
-    cpu_xla = ("avx2",)
-    #: mixed_bfloat16 on a CPU with bfloat16 units (base.resolve_precision): 1.2x (WGAN-GP: the same FID in the same time)
-    cpu_bf16 = True
-
     loss_names = ("d_loss", "g_loss", "w_distance")
 
     def __init__(self, generator=None, discriminator=None, latent_dim=None, image_shape=(28, 28, 1), net=None,
@@ -105,7 +100,6 @@ class WGAN(AdversarialModel):
         if latent_dim is None:  # a generator given: its input says; else the defaults of the two nets
             latent_dim = generator.inputs[0].shape[-1] if generator is not None else 16 if self.net == "mlp" else 100
         latent_dim = int(latent_dim)
-        self.cpu_bf16 = self.net == "dcgan"  # 2-D points need float32: bfloat16 keeps ~3 digits
         with self.precision_scope(kwargs.get("precision", "auto")):
             generator = generator or self.build_generator(latent_dim, self.image_shape)
             discriminator = discriminator or self.build_critic(self.image_shape)
@@ -128,12 +122,18 @@ class WGAN(AdversarialModel):
             return nets.mlp_discriminator(image_shape, hidden=self.hidden, name="critic")
         return dcgan_critic(image_shape, filters=self.filters, norm=self.norm)
 
+    def measured_as(self):
+        return "WGAN-points" if len(self.image_shape) == 1 else None  # 2-D points: float32 (runtime.MEASURED)
+
     @property
     def critic(self):
         return self.discriminator
 
     def default_optimizers(self):
-        return keras.optimizers.RMSprop(5e-5), keras.optimizers.RMSprop(5e-5)
+        # rho = 0.99: the authors' code (PyTorch's RMSprop default; Keras' is 0.9). Their warm-up (100 critic
+        # updates per generator update for the first 25 and every 500th) is left out: on lesson 6's ring it
+        # gave no measurable gain for twice the time (benchmarks/wgan_choices.py).
+        return keras.optimizers.RMSprop(5e-5, rho=0.99), keras.optimizers.RMSprop(5e-5, rho=0.99)
 
     # -- training -------------------------------------------------------------------------
     def critic_penalty(self, real, fake):
@@ -201,8 +201,6 @@ class WGANGP(WGAN):
     """
 
     loss_names = ("d_loss", "g_loss", "w_distance", "gp")
-    #: XLA (benchmarks/train_step.py): 1.60x on an AVX2 CPU, 0.78-0.86x on an AVX-512 one
-    cpu_xla = ("avx2",)
 
     def __init__(self, generator=None, discriminator=None, norm="layer", clip_value=None, gp_weight=10.0, **kwargs):
         if norm == "batch":
