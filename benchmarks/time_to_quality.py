@@ -162,7 +162,7 @@ def run_tutorial(budget, train):
 def run_pix2pix(update, budget, seed, eval_pairs):
     """Lesson 7's full-mode Pix2Pix (maps, 64x64, filters 16, batch 4) with ``update``, trained
     for ``budget`` seconds from the first line; scored on ``eval_pairs`` (inputs, targets)."""
-    from gankit.models.pix2pix import mean_gradient_magnitude
+    from gankit.metrics import mean_gradient_magnitude
 
     start = time.perf_counter()
     keras.utils.set_random_seed(seed)
@@ -198,7 +198,7 @@ def run_cyclegan(policy, budget, seed, val):
     discriminators, batch 4) built under ``policy``, trained for ``budget`` seconds; scored on
     the validation pairs ``val`` = (photos, maps): G(x)'s L1 to the true maps and its pixel
     accuracy (delta 16), and the cycle's reconstruction L1 |F(G(x)) - x|."""
-    from gankit.models.cyclegan import pixel_accuracy
+    from gankit.metrics import pixel_accuracy
 
     start = time.perf_counter()
     keras.utils.set_random_seed(seed)

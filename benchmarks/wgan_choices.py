@@ -31,7 +31,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from gankit import data, losses, models  # noqa: E402
+from gankit import data, losses, metrics, models  # noqa: E402
 
 RING_STD, M, HIDDEN, LATENT = 0.05, 64, (128, 128, 128), 16
 
@@ -77,7 +77,7 @@ def run(rho, warmup, seed, steps):
         generator_step()
     seconds = time.perf_counter() - start
     samples = model.generate(2500, seed=123)
-    covered, hq = data.mode_coverage(samples, data.ring_centres(), RING_STD)
+    covered, hq = metrics.mode_coverage(samples, data.ring_centres(), RING_STD)
     real = data.toy_points("gaussian_ring", n=2500, std=RING_STD, seed=999)
     return {"covered": covered, "hq": hq, "w1": sliced_w1(samples, real), "seconds": seconds}
 

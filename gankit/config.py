@@ -17,7 +17,8 @@ GANKIT_QUICK           quick mode: fewer steps and less data, the same code (``-
 GANKIT_OFFLINE         never download; a missing dataset or weight file is a clear error
 GANKIT_DATA            folders (``os.pathsep``-separated) where datasets already lie
 GANKIT_CLASSIFIERS     folder of the evaluation classifiers (default: ``assets/classifiers``)
-GANKIT_LANG            ``zh`` or ``en``: headings, printed text, figure labels (``--lang``)
+GANKIT_LANG            ``zh`` or ``en``: headings, printed text, figure labels (``--lang``;
+                       the runner's default follows the locale, :func:`locale_lang`)
 GANKIT_EPOCHS          the lesson's number of epochs, overridden (``--epochs``)
 GANKIT_DATASET         the dataset a lesson trains on, where it offers a choice (``--dataset``)
 GANKIT_RUNS            where run folders are made (default: ``runs/`` in the checkout)
@@ -25,7 +26,8 @@ GANKIT_RUN_DIR         this run's folder (set by the runner)
 GANKIT_RESUME_DIR      this run's checkpoints for resuming (set by the runner)
 =====================  ====================================================================
 
-``KERAS_HOME`` (Keras' cache of downloads, default ``~/.keras``) is read here too; TensorFlow's own
+``KERAS_HOME`` (Keras' cache of downloads, default ``~/.keras``) and the locale (``LC_ALL``,
+``LC_MESSAGES``, ``LANG``) are read here too; TensorFlow's own
 variables (``TF_CPP_MIN_LOG_LEVEL`` ...) stay TensorFlow's.
 """
 
@@ -53,6 +55,16 @@ def parse_flag(text, name="a flag"):
     if value in _FALSE:
         return False
     raise ValueError(f"{name}={text!r} is neither yes nor no: use 1/true/yes/on or 0/false/no/off.")
+
+
+def locale_lang(environ=None):
+    """The language a terminal user reads, from the locale: ``zh`` when ``LC_ALL``, ``LC_MESSAGES``
+    or ``LANG`` (the first one set, as the C library reads them) starts with ``zh``, else ``en``."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(name):
+            return "zh" if env[name].lower().startswith("zh") else "en"
+    return "en"
 
 
 def _path(text):

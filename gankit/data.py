@@ -366,35 +366,6 @@ def ring_centres(radius=2.0, modes=8):
     return (radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)).astype("float32")
 
 
-def mode_coverage(points, centres, std, radius=3.0, min_share=None):
-    """``(modes covered, share of high-quality samples)`` of generated 2-D points on a mixture
-    whose components have the given ``centres`` and standard deviation ``std``.
-
-    The count of the Unrolled-GAN (Metz et al. 2017) and VEEGAN (Srivastava et al. 2017)
-    papers: a sample is *high quality* if it lies within ``radius`` = 3 standard deviations
-    of its nearest centre. gankit's rule for *covered*: a mode is covered if it holds at least
-    ``min_share`` of the high-quality samples, by default a quarter of its fair share,
-    ``1 / (4 K)`` for K modes (3.1 % on the 8-Gaussian ring). A stray handful of samples
-    does not make a mode count (VEEGAN's "at least one sample" would), while a mode the
-    generator visits a quarter as often as it should still does.
-
-    Returns ``(covered, hq_share)``: an int in 0..K and a float in [0, 1].
-    """
-    centres = np.asarray(centres, dtype="float64")
-    points = np.asarray(points, dtype="float64").reshape(-1, centres.shape[-1])
-    if len(points) == 0:
-        return 0, 0.0
-    dist = np.linalg.norm(points[:, None, :] - centres[None, :, :], axis=-1)
-    nearest = dist.argmin(axis=1)
-    good = dist[np.arange(len(points)), nearest] <= radius * std
-    n_good = int(good.sum())
-    if n_good == 0:
-        return 0, 0.0
-    share = 1.0 / (4 * len(centres)) if min_share is None else float(min_share)
-    counts = np.bincount(nearest[good], minlength=len(centres))
-    return int(((counts > 0) & (counts >= share * n_good)).sum()), n_good / len(points)
-
-
 # --- the entry point ------------------------------------------------------------------------
 
 def load(name, split="train", batch_size=64, image_size=None, limit=None, labels=True, shuffle=True,
@@ -685,7 +656,6 @@ def load_edges2fashion(split="train", batch_size=16, image_size=32, limit=None, 
     return _finish(ds, len(images), batch_size, False, seed, drop_remainder)
 
 
-
 # --- unpaired domains (CycleGAN: maps_unpaired, celeba2anime, unpaired_folder:) -------------
 
 def unpaired_dataset(x, n_x, y, n_y, batch_size=1, shuffle=True, seed=0, drop_remainder=True):
@@ -866,7 +836,6 @@ def load_horse2zebra(split="train", download=True, **options):
     """Horses (X) and zebras (Y), the CycleGAN paper's best-known set (1,067 / 1,334 training
     pictures), through tensorflow_datasets: ``load("cycle_gan:horse2zebra")``."""
     return load_cycle_gan("horse2zebra", split=split, download=download, **options)
-
 
 
 # --- super-resolution (sr_patches, sr_images) ------------------------------------------------

@@ -243,3 +243,11 @@ def get(name):
         raise ValueError(
             f"Unknown adversarial loss {name!r}. Choose one of: {', '.join(sorted(ADVERSARIAL_LOSSES))}."
         ) from None
+
+
+# --- class cross-entropy (ACGAN's L_C, CGAN-style heads) ---------------------------------------
+
+def class_cross_entropy(labels, logits):
+    """-E[log P(C = c | x)] from class logits (a mean over the batch)."""
+    return tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(labels, tf.cast(logits, tf.float32),
+                                                                       from_logits=True))

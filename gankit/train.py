@@ -18,6 +18,8 @@ precision, and callbacks that make a long ``fit`` safe to kill and restart.
 * ``callbacks(resume_dir)`` — ``ResumableCheckpoint`` (atomic per-epoch checkpoints with the
   optimizers' state; a restarted run continues after the last finished epoch) and
   ``StopOnNaN`` (stops with a message that says which loss broke and what to try).
+* ``ImagePool`` (the history of past fakes CycleGAN's discriminators learn from) and
+  ``LinearDecay`` (constant, then linearly to 0: CycleGAN's learning-rate schedule).
 """
 
 import json
@@ -280,3 +282,117 @@ def callbacks(resume_dir=None, nan=True, keep=False, verbose=1):
     if resume_dir is not None:
         out.insert(0, ResumableCheckpoint(resume_dir, keep=keep, verbose=verbose))
     return out
+
+
+# --- pieces of the image-to-image training steps (CycleGAN) -------------------------------------
+
+class ImagePool:
+    """A buffer of the ``size`` most useful past fakes (Shrivastava et al. 2017; CycleGAN §4).
+
+    ``query(images)`` goes through the batch one image at a time, exactly like the authors'
+    ``ImagePool``:
+
+    * while the pool holds fewer than ``size`` images, the new image is stored and returned;
+    * after that, with probability 1/2 the new image is returned unchanged; otherwise a stored
+      image drawn uniformly is returned *and replaced* by the new one.
+
+    So the discriminator sees a mix of today's fakes and older ones, and cannot just chase the
+    generator's latest move. The state lives in ``tf.Variable``s (the images and a count) and
+    ``query`` is made of TensorFlow ops only, so it runs inside a compiled ``train_step``.
+    The pool is training state, not a model weight: it is not saved with the model.
+    ``size=0`` turns it off (``query`` returns its input).
+
+    Under ``tf.distribute`` (several replicas) each replica keeps its own pool of its own fakes
+    (``ON_READ`` variables, read from replica 0 outside the step), as each worker of a
+    data-parallel run would.
+    """
+
+    def __init__(self, image_shape, size=50, seed=None, name="image_pool"):
+        self.size = int(size)
+        self.image_shape = tuple(int(s) for s in image_shape)
+        self.seed_generator = keras.random.SeedGenerator(seed, name=f"{name}_seed")
+        local = dict(trainable=False, synchronization=tf.VariableSynchronization.ON_READ,
+                     aggregation=tf.VariableAggregation.ONLY_FIRST_REPLICA)
+        with tf.init_scope():
+            self.images = tf.Variable(tf.zeros((max(self.size, 1), *self.image_shape)), name=f"{name}_images",
+                                      **local)
+            self.count = tf.Variable(0, dtype=tf.int32, name=f"{name}_count", **local)
+        self._distributed = isinstance(self.images, tf.distribute.DistributedValues)
+
+    def _put(self, slot, image):
+        """Store ``image`` in ``slot`` (a per-replica variable takes a whole-tensor assign only)."""
+        if self._distributed:
+            return self.images.assign(tf.tensor_scatter_nd_update(self.images.read_value(), [[slot]], image[None]))
+        return self.images.scatter_nd_update([[slot]], image[None])
+
+    def reset(self):
+        self.count.assign(0)
+        self.images.assign(tf.zeros_like(self.images))
+
+    def stored(self):
+        """The images stored so far (numpy), in slot order."""
+        return np.asarray(self.images[: int(self.count.numpy())])
+
+    def query(self, images):
+        if self.size <= 0:
+            return images
+        images = tf.cast(images, tf.float32)  # stored in float32 whatever the layers compute in
+        n = tf.shape(images)[0]
+        # Both draws are made up front for the whole batch; image i uses entry i.
+        coins = keras.random.uniform((n,), 0.0, 1.0, seed=self.seed_generator)
+        slots = keras.random.randint((n,), 0, self.size, seed=self.seed_generator)
+
+        def one(i, out):
+            image = images[i]
+            count = self.count.read_value()
+
+            def fill():
+                with tf.control_dependencies([self._put(count, image)]):
+                    self.count.assign_add(1)
+                return tf.identity(image)
+
+            def swap():
+                slot = slots[i]
+                old = tf.identity(self.images[slot])
+                with tf.control_dependencies([old]):
+                    self._put(slot, image)
+                return old
+
+            chosen = tf.cond(count < self.size, fill,
+                             lambda: tf.cond(coins[i] > 0.5, swap, lambda: tf.identity(image)))
+            with tf.control_dependencies([chosen]):  # image i+1 must see what image i stored
+                return i + 1, out.write(i, chosen)
+
+        out = tf.TensorArray(tf.float32, size=n, element_shape=self.image_shape)
+        _, out = tf.while_loop(lambda i, _: i < n, one, (tf.constant(0), out), parallel_iterations=1)
+        return tf.reshape(out.stack(), tf.shape(images))
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
+    """CycleGAN's schedule (§4): the rate stays at ``initial_learning_rate`` for the first
+    ``decay_start`` optimizer steps (half of ``total_steps`` by default) and then falls
+    linearly to 0 at ``total_steps``:
+
+        lr(t) = lr_0 * min(1, (T - t) / (T - t_0)),  clipped at 0.
+
+    The paper counts epochs (100 constant + 100 decaying); counting steps is the same line
+    drawn finer. ``CycleGAN.compile(total_steps=...)`` gives both optimizers this schedule.
+    """
+
+    def __init__(self, initial_learning_rate=2e-4, total_steps=1000, decay_start=None):
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.total_steps = int(total_steps)
+        self.decay_start = int(self.total_steps // 2 if decay_start is None else decay_start)
+        if not 0 <= self.decay_start < self.total_steps:
+            raise ValueError(f"decay_start must lie in [0, total_steps); got {self.decay_start} and "
+                             f"total_steps={self.total_steps}.")
+
+    def __call__(self, step):
+        t = tf.cast(step, tf.float32)
+        left = (self.total_steps - t) / float(self.total_steps - self.decay_start)
+        return self.initial_learning_rate * tf.clip_by_value(left, 0.0, 1.0)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate, "total_steps": self.total_steps,
+                "decay_start": self.decay_start}

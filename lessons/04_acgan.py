@@ -58,7 +58,7 @@ import tensorflow as tf
 import matplotlib.pyplot as plt
 
 from gankit import data, losses, metrics, models, viz
-from gankit.models.acgan import class_cross_entropy
+from gankit.losses import class_cross_entropy
 
 tf.get_logger().setLevel("ERROR")
 tt = L.label  # figure text: Chinese where a Chinese font exists, else English

@@ -57,7 +57,7 @@ import keras
 import tensorflow as tf
 import matplotlib.pyplot as plt
 
-from gankit import data, losses, models, nets, viz
+from gankit import data, losses, metrics, models, nets, viz
 
 tf.get_logger().setLevel("ERROR")
 tt = L.label  # figure text: Chinese where a Chinese font exists, else English
@@ -528,7 +528,7 @@ assert np.isfinite(float(losses.gradient_penalty(critic, real_b, real_b)))
 # - 一个模式若分到了至少 $\frac{1}{4K}$ 的高质量样本（$K=8$ 个模式，即 3.1%，是“公平份额” $\frac1K$ 的四分之一），就算**被覆盖**。
 #   这样零星几个误打误撞的样本不算数，而一个被访问得少些、但确实学到了的模式仍然算。
 #
-# 这就是 `gankit.data.mode_coverage(points, centres, std)`，它返回（覆盖的模式数，高质量样本比例），用 2500 个生成样本来数。
+# 这就是 `gankit.metrics.mode_coverage(points, centres, std)`，它返回（覆盖的模式数，高质量样本比例），用 2500 个生成样本来数。
 #
 # 三个模型用**同样的**网络：生成器和评论家/判别器都是 3 个隐藏层、每层 128 个单元的全连接网络（`nets.mlp_generator` /
 # `nets.mlp_discriminator`），隐向量 16 维，每次更新的批大小 $m=64$：
@@ -554,7 +554,7 @@ assert np.isfinite(float(losses.gradient_penalty(critic, real_b, real_b)))
 #   quarter of the "fair share" $\frac1K$). A stray handful of lucky samples does not count, while a mode that is
 #   visited less often but really learnt does.
 #
-# That is `gankit.data.mode_coverage(points, centres, std)`, which returns (modes covered, share of high-quality
+# That is `gankit.metrics.mode_coverage(points, centres, std)`, which returns (modes covered, share of high-quality
 # samples), counted on 2500 generated samples.
 #
 # All three models use **the same** networks: generator and critic/discriminator are fully connected with 3 hidden
@@ -611,7 +611,7 @@ class RingWatch(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         points = self.model.generate(2500, seed=1)
-        covered, hq = data.mode_coverage(points, centres, RING_STD)
+        covered, hq = metrics.mode_coverage(points, centres, RING_STD)
         self.rows.append({"step": (epoch + 1) * CHUNK, "sliced_w1": sliced_w1(points, ring_eval),
                           "covered": covered, "hq": hq, **{k: float(v) for k, v in (logs or {}).items()}})
 
@@ -624,7 +624,7 @@ def train_ring(kind, seed):
     watch = RingWatch()
     model.fit(ds, epochs=RING_STEPS // CHUNK, steps_per_epoch=CHUNK, callbacks=[watch], verbose=0)
     samples = model.generate(2500, seed=123)
-    covered, hq = data.mode_coverage(samples, centres, RING_STD)
+    covered, hq = metrics.mode_coverage(samples, centres, RING_STD)
     return {"model": model, "samples": samples, "covered": covered, "hq": hq, "curve": watch.rows}
 
 
@@ -1025,7 +1025,7 @@ assert np.isfinite(scores["fid"]) and scores["fid"] > scores["fid_real"]
 # - Wasserstein 距离即使在分布不重叠时也反映远近；KR 对偶把它写成 1-Lipschitz 函数上的上确界，由评论家来近似。
 # - WGAN 的四处改动：去 sigmoid、去 log、权重裁剪到 $[-c,c]$、RMSProp；$n_{critic}=5$。gankit 把 5 次评论家更新放在一个编译好的 `train_step` 里，每次用批次的一段和新的噪声。
 # - WGAN-GP：$\lambda(\|\nabla D(\hat x)\|_2-1)^2$，$\alpha$ 每个样本一个，$\epsilon$ 在根号里，评论家不用批归一化，论文用 Adam($10^{-4}$, 0, 0.9)（在 CPU 的迭代预算内我们用 $2\times10^{-4}$、$\beta_1=0.5$ 收敛得更快）。
-# - 圆环实验：用 `data.mode_coverage` 数模式；WGAN-GP 在 3 个种子上都覆盖 8/8 个模式；评论家的 $W$ 估计与真实距离一起下降。
+# - 圆环实验：用 `metrics.mode_coverage` 数模式；WGAN-GP 在 3 个种子上都覆盖 8/8 个模式；评论家的 $W$ 估计与真实距离一起下降。
 # - LSGAN 用平方误差让梯度不消失；大规模对比显示没有哪个损失处处最好，WGAN 的贡献在于稳定收敛。
 #
 # ## 练习
@@ -1052,7 +1052,7 @@ assert np.isfinite(scores["fid"]) and scores["fid"] > scores["fid_real"]
 # - WGAN-GP: $\lambda(\|\nabla D(\hat x)\|_2-1)^2$, one $\alpha$ per example, $\epsilon$ inside the root, no batch norm
 #   in the critic, Adam($10^{-4}$, 0, 0.9) in the paper (within a CPU's iteration budget $2\times10^{-4}$ with
 #   $\beta_1=0.5$ converged faster for us).
-# - The ring: modes counted with `data.mode_coverage`; WGAN-GP covers 8/8 modes on all 3 seeds; the critic's $W$
+# - The ring: modes counted with `metrics.mode_coverage`; WGAN-GP covers 8/8 modes on all 3 seeds; the critic's $W$
 #   estimate falls together with the true distance.
 # - LSGAN's squared error keeps gradients from vanishing; the large-scale study finds no loss best everywhere, and
 #   WGAN's contribution is reliable convergence.

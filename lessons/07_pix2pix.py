@@ -72,7 +72,7 @@ from matplotlib import patches
 
 from gankit import data, metrics, models, nets, viz
 from gankit.losses import l1_loss
-from gankit.models.pix2pix import mean_gradient_magnitude
+from gankit.metrics import mean_gradient_magnitude
 
 tf.get_logger().setLevel("ERROR")
 tt = L.label  # figure text: Chinese where a Chinese font exists, else English

@@ -70,7 +70,8 @@ import tensorflow as tf
 import matplotlib.pyplot as plt
 
 from gankit import data, losses, models, nets
-from gankit.models.cyclegan import ImagePool, LinearDecay, pixel_accuracy
+from gankit.metrics import pixel_accuracy
+from gankit.train import ImagePool, LinearDecay
 
 tf.get_logger().setLevel("ERROR")
 keras.utils.set_random_seed(0)

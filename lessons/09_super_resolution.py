@@ -61,7 +61,7 @@ import matplotlib.pyplot as plt
 from gankit import data, metrics, nets
 from gankit.models import SRCNN, SRGAN, SRResNet
 from gankit.losses import relativistic_d_loss, relativistic_g_loss
-from gankit.models.srgan import bicubic, vgg19_available, vgg19_features
+from gankit.nets import bicubic, vgg19_available, vgg19_features
 
 tf.get_logger().setLevel("ERROR")
 keras.utils.set_random_seed(0)

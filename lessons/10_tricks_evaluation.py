@@ -367,7 +367,7 @@ for layer in sn_gan.discriminator.layers:
 # | PacGAN | `pack=4` |
 # | 谱归一化 | `spectral_norm=True` |
 #
-# 训练结束后用 `data.mode_coverage` 数 2500 个生成点覆盖了几个模式（离某个中心 3 个标准差以内算“高质量”，
+# 训练结束后用 `metrics.mode_coverage` 数 2500 个生成点覆盖了几个模式（离某个中心 3 个标准差以内算“高质量”，
 # 一个模式至少要占高质量样本的 1/32 才算覆盖），每个设置用多个随机种子，因为第 6 课已经看到：单个种子的结果几乎说明不了什么。
 #
 # 完整模式：每个设置 3 个种子、每个 1500 次生成器迭代，实测用时见下面打印的数字（2 核 CPU）；
@@ -389,7 +389,7 @@ for layer in sn_gan.discriminator.layers:
 # | PacGAN | `pack=4` |
 # | spectral normalisation | `spectral_norm=True` |
 #
-# After training, `data.mode_coverage` counts how many modes 2500 generated points cover (a point within 3 standard
+# After training, `metrics.mode_coverage` counts how many modes 2500 generated points cover (a point within 3 standard
 # deviations of a centre is "high quality"; a mode counts as covered if it holds at least 1/32 of the high-quality
 # points). Each setting runs with several random seeds, since lesson 6 showed that one seed says almost nothing.
 #
@@ -435,7 +435,7 @@ def train_ring(kind, seed):
     start = time.time()
     model.fit(ds, epochs=1, steps_per_epoch=RING_STEPS, verbose=0)
     samples = model.generate(2500, seed=123)
-    covered, hq = data.mode_coverage(samples, centres, RING_STD)
+    covered, hq = metrics.mode_coverage(samples, centres, RING_STD)
     return {"samples": samples, "covered": covered, "hq": hq, "seconds": time.time() - start}
 
 

@@ -105,7 +105,7 @@ def test_unknown_discriminator_design_is_refused():
 
 
 def test_acgan_class_loss_is_the_cross_entropy_and_classify_gives_probabilities():
-    from gankit.models.acgan import class_cross_entropy
+    from gankit.losses import class_cross_entropy
 
     logits = np.array([[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]], "float32")
     labels = np.array([0, 2])

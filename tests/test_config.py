@@ -42,6 +42,29 @@ def test_settings_from_an_environment(tmp_path):
     assert empty.runs_dir == config.REPO / "runs" and empty.data_dirs == () and not empty.quick
 
 
+@pytest.mark.parametrize("env, lang", [({"LANG": "zh_CN.UTF-8"}, "zh"), ({"LANG": "en_US.UTF-8"}, "en"),
+                                       ({"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+                                       ({"LC_ALL": "C.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"), ({}, "en")])
+def test_the_terminal_language_follows_the_locale(env, lang):
+    assert config.locale_lang(env) == lang
+
+
+def test_the_runner_speaks_the_locales_language_unless_told(monkeypatch):
+    from gankit.lesson import runner
+
+    for name in ("LC_ALL", "LC_MESSAGES", "GANKIT_LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert runner.terminal_lang() == "en" and runner.terminal_lang("zh") == "zh"
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert runner.terminal_lang() == "zh"
+    monkeypatch.setenv("GANKIT_LANG", "en")
+    assert runner.terminal_lang() == "en"
+    help_text = subprocess.run([sys.executable, "-m", "gankit.lesson", "--help"], capture_output=True, text=True,
+                               cwd=ROOT, timeout=60).stdout
+    assert "the locale" in help_text
+
+
 def test_export_hands_settings_on_and_current_sees_them(monkeypatch):
     monkeypatch.delenv("GANKIT_EPOCHS", raising=False)
     config.export(epochs=5, quick=True)

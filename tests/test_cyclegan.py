@@ -12,7 +12,8 @@ import tensorflow as tf
 
 from gankit import data, nets
 from gankit.models import CycleGAN
-from gankit.models.cyclegan import ImagePool, LinearDecay, pixel_accuracy
+from gankit.metrics import pixel_accuracy
+from gankit.train import ImagePool, LinearDecay
 
 EAGER = {"run_eagerly": True}
 TINY = dict(image_shape=(16, 16, 3), filters=4, n_blocks=1, d_filters=4, d_layers=1)

@@ -84,6 +84,12 @@ def test_bad_input_gets_one_paragraph_and_exit_2(args, mentions):
     _check_usage_error(run_cli(*args), mentions)
 
 
+def test_out_naming_an_existing_file_is_a_usage_error_not_a_traceback(tmp_path):
+    not_a_folder = tmp_path / "notes.txt"
+    not_a_folder.write_text("x")
+    _check_usage_error(run_cli("2", "--quick", "--out", str(not_a_folder)), "is a file")
+
+
 def test_a_lesson_not_written_yet_is_a_usage_error():
     number = _unwritten()
     if number is None:

@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from gankit import nets, runtime
-from gankit.models import DCGAN, GAN, AdversarialModel, base
+from gankit.models import DCGAN, GAN, AdversarialModel
 
 BATCH = 8
 N_BATCHES = 3

@@ -9,7 +9,7 @@ import tensorflow as tf
 
 from gankit import data, models, nets
 from gankit.losses import l1_loss
-from gankit.models.pix2pix import mean_gradient_magnitude
+from gankit.metrics import mean_gradient_magnitude
 
 TINY = dict(filters=4, d_filters=4, seed=0)
 

@@ -9,7 +9,7 @@ import tensorflow as tf
 from gankit import data, metrics, nets
 from gankit.models import SRCNN, SRGAN, SRResNet
 from gankit.losses import relativistic_d_loss, relativistic_g_loss
-from gankit.models.srgan import bicubic, upscale_with
+from gankit.nets import bicubic, upscale_with
 
 
 def tiny_batch(n=2, lr_size=8, scale=4, seed=0):

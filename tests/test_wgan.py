@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gankit import data, losses
+from gankit import data, losses, metrics
 from gankit.models import DCGAN, WGAN, WGANGP
 from gankit.models.wgan import dcgan_critic
 
@@ -263,21 +263,21 @@ def test_mode_coverage_on_hand_made_points():
     # 3 modes hit, 100 points each, well inside 3 std; 100 points far from every centre
     hits = np.concatenate([centres[k] + 0.5 * std * rng.standard_normal((100, 2)) for k in (0, 3, 5)])
     junk = np.zeros((100, 2))
-    covered, hq = data.mode_coverage(np.concatenate([hits, junk]), centres, std)
+    covered, hq = metrics.mode_coverage(np.concatenate([hits, junk]), centres, std)
     assert covered == 3 and hq == pytest.approx(0.75)
 
 
 def test_mode_coverage_real_data_covers_all_and_a_few_stray_samples_do_not_count():
     centres, std = data.ring_centres(), 0.02
-    covered, hq = data.mode_coverage(data.toy_points("gaussian_ring", n=4000, std=std), centres, std)
+    covered, hq = metrics.mode_coverage(data.toy_points("gaussian_ring", n=4000, std=std), centres, std)
     assert covered == 8 and hq > 0.98  # 3 std holds 98.9 % of a 2-D Gaussian
     # mode 0 gets 500 samples, mode 1 only 5: under a quarter of its fair share of 1/8
     points = np.concatenate([np.repeat(centres[:1], 500, 0), np.repeat(centres[1:2], 5, 0)])
-    assert data.mode_coverage(points, centres, std) == (1, 1.0)
-    assert data.mode_coverage(points, centres, std, min_share=0.0) == (2, 1.0)
+    assert metrics.mode_coverage(points, centres, std) == (1, 1.0)
+    assert metrics.mode_coverage(points, centres, std, min_share=0.0) == (2, 1.0)
     # points just outside 3 std are not high quality
-    assert data.mode_coverage(centres + 3.01 * std, centres, std)[1] == 0.0
-    assert data.mode_coverage(np.zeros((0, 2)), centres, std) == (0, 0.0)
+    assert metrics.mode_coverage(centres + 3.01 * std, centres, std)[1] == 0.0
+    assert metrics.mode_coverage(np.zeros((0, 2)), centres, std) == (0, 0.0)
 
 
 def test_critic_score_is_the_raw_linear_output():

@@ -72,7 +72,9 @@ def parse(argv):
                      description="Run a lesson of the gankit GAN course from the terminal.")
     parser.add_argument("lesson", nargs="?", help="lesson number (omit to list the lessons)")
     parser.add_argument("--quick", action="store_true", help="quick mode: seconds to a minute on a CPU")
-    parser.add_argument("--lang", default=None, help=f"{' or '.join(config.LANGS)}: headings and figure labels")
+    parser.add_argument("--lang", default=None,
+                        help=f"{' or '.join(config.LANGS)}: headings and figure labels (default: GANKIT_LANG if set, "
+                             f"else the locale: zh where LANG/LC_ALL starts with zh, else en)")
     parser.add_argument("--epochs", type=int, default=None, help="override the lesson's number of epochs")
     parser.add_argument("--out", default=None, help="folder in which a new run folder is made (default runs/)")
     parser.add_argument("--seed", type=int, default=None, help="deterministic run: shift the lesson's seeds by S")
@@ -90,6 +92,10 @@ def parse(argv):
         raise UsageError(f"--lang must be one of {', '.join(config.LANGS)}, not {args.lang!r}")
     if args.epochs is not None and args.epochs < 1:
         raise UsageError(f"--epochs must be a positive whole number, not {args.epochs}")
+    if args.out is not None and pathlib.Path(args.out).expanduser().exists() \
+            and not pathlib.Path(args.out).expanduser().is_dir():
+        raise UsageError(f"--out must be a folder (new run folders are made inside it), but {args.out!r} is a file; "
+                         f"give a folder, e.g. --out ~/gan-runs")
     if args.lesson is not None:
         try:
             args.lesson = int(args.lesson)
@@ -100,6 +106,11 @@ def parse(argv):
         if course.lesson_source(args.lesson) is None:
             raise UsageError(f"lesson {args.lesson} ({course.CATALOGUE[args.lesson][1]}) is not written yet")
     return args
+
+
+def terminal_lang(lang=None):
+    """``--lang`` if given, else ``GANKIT_LANG``, else the locale's (``config.locale_lang``)."""
+    return lang or config.current().lang or config.locale_lang()
 
 
 UNFINISHED = ".unfinished"
@@ -152,7 +163,7 @@ def _shift_seeds(offset):
 def run(number, quick=False, lang=None, epochs=None, out=None, seed=None, strategy="default", precision=None,
         dataset=None):
     """Execute lesson ``number``'s code cells; return its summary dict."""
-    lang = lang or config.current().lang or "zh"
+    lang = terminal_lang(lang)
     key = run_key(number, quick, lang, epochs, seed, strategy, precision, dataset)
     if dataset:
         config.export(dataset=dataset)
@@ -253,5 +264,5 @@ def main(argv=None):
         traceback.print_exc()
         return 1
     settings = config.current()
-    print_summary(summary, settings.run_dir, settings.lang or "zh")
+    print_summary(summary, settings.run_dir, terminal_lang(args.lang))
     return 0

@@ -18,12 +18,6 @@ from gankit import losses, nets
 from gankit.models.cgan import ClassConditional
 
 
-def class_cross_entropy(labels, logits):
-    """-E[log P(C = c | x)] from class logits (a mean over the batch)."""
-    return tf.reduce_mean(keras.losses.sparse_categorical_crossentropy(labels, tf.cast(logits, tf.float32),
-                                                                       from_logits=True))
-
-
 @keras.saving.register_keras_serializable(package="gankit")
 class ACGAN(ClassConditional):
     """ACGAN with DCGAN-style networks; D's class head doubles as a classifier (``classify``).
@@ -65,14 +59,14 @@ class ACGAN(ClassConditional):
             real_source, real_class = self.discriminator(real, training=True)
             fake_source, fake_class = self.discriminator(fake, training=True)
             d_loss = losses.minimax_d_loss(real_source, fake_source) + self.class_weight * (  # -(L_S + L_C)
-                class_cross_entropy(labels, real_class) + class_cross_entropy(fake_labels, fake_class))
+                losses.class_cross_entropy(labels, real_class) + losses.class_cross_entropy(fake_labels, fake_class))
         self.apply(self.d_optimizer, tape, d_loss, self.discriminator)
 
         z, fake_labels = self.sample_latent(batch), self.sample_labels(batch)
         with tf.GradientTape() as tape:
             fake_source, fake_class = self.discriminator(self.generator([z, fake_labels], training=True),
                                                          training=True)
-            g_loss = losses.nonsaturating_g_loss(fake_source) + self.class_weight * class_cross_entropy(
+            g_loss = losses.nonsaturating_g_loss(fake_source) + self.class_weight * losses.class_cross_entropy(
                 fake_labels, fake_class)  # -(L_C - L_S), non-saturating
         self.apply(self.g_optimizer, tape, g_loss, self.generator)
 

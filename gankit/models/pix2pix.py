@@ -20,19 +20,6 @@ from gankit import losses, nets
 from gankit.models.base import AdversarialModel
 
 
-def mean_gradient_magnitude(images):
-    """Sharpness of each image: the mean over pixels (and channels) of the finite-difference
-    gradient magnitude sqrt((I[i, j+1] - I[i, j])^2 + (I[i+1, j] - I[i, j])^2), on images in
-    [-1, 1]. Blur lowers it; comparing with the target's value says how much detail is missing.
-    Returns one float per image (numpy)."""
-    x = np.asarray(images, dtype="float32")
-    if x.ndim == 3:
-        x = x[None]
-    dx = x[:, :-1, 1:, :] - x[:, :-1, :-1, :]
-    dy = x[:, 1:, :-1, :] - x[:, :-1, :-1, :]
-    return np.sqrt(dx ** 2 + dy ** 2).mean(axis=(1, 2, 3))
-
-
 @keras.saving.register_keras_serializable(package="gankit")
 class Pix2Pix(AdversarialModel):
     """U-Net generator + conditional PatchGAN discriminator, trained on ``(input, target)`` pairs.

@@ -24,97 +24,14 @@ import numpy as np
 import keras
 import tensorflow as tf
 
-from gankit import config, losses, nets, runtime
+from gankit import losses, nets, runtime
 from gankit.models.base import AdversarialModel
-
-VGG19_NOTOP = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
 
 
 # --- the content loss's feature extractor ------------------------------------------------------
 
-def vgg19_features(layer="block5_conv4", weights="imagenet"):
-    """VGG19 up to ``layer`` (SRGAN's VGG54 = ``block5_conv4``), taking images in [-1, 1].
-
-    Converts to VGG's input (0-255, BGR, ImageNet mean removed) inside the model. Raises
-    ``OSError`` / ``ValueError`` / ``Exception`` from Keras when the weights cannot be loaded."""
-    vgg = keras.applications.VGG19(include_top=False, weights=weights, input_shape=(None, None, 3))
-    body = keras.Model(vgg.input, vgg.get_layer(layer).output)
-    x = keras.Input((None, None, 3), name="image")
-    rgb = (x + 1.0) * 127.5
-    bgr = keras.ops.flip(rgb, axis=-1) - keras.ops.convert_to_tensor([103.939, 116.779, 123.68])
-    return keras.Model(x, body(bgr) / 12.75, name="vgg19_features")
-
-
-def _vgg19_available():
-    """Why VGG19's ImageNet weights can or cannot be used here: (True/False, reason)."""
-    from gankit.data import offline
-
-    cached = config.current().keras_home / "models" / VGG19_NOTOP
-    if cached.is_file():
-        return True, f"VGG19 ImageNet weights found in {cached.parent}"
-    if offline():
-        return False, "VGG19's ImageNet weights are not cached and offline mode (GANKIT_OFFLINE=1) forbids the download"
-    return None, "VGG19's ImageNet weights are not cached; trying the download"
-
-
-def vgg19_available():
-    """Whether VGG19's ImageNet weights are cached (True), cannot be fetched offline (False) or
-    may be downloaded (None), with the reason."""
-    return _vgg19_available()
-
-
-def content_extractor(content="auto"):
-    """``(feature model or None, kind, reason)`` for ``content`` in auto / vgg19 / pixel."""
-    if content not in ("auto", "vgg19", "pixel"):
-        raise ValueError(f"content must be 'auto', 'vgg19' or 'pixel' (or pass feature_extractor=); got {content!r}.")
-    if content == "pixel":
-        return None, "pixel", "pixel MSE chosen"
-    ok, why = _vgg19_available()
-    if ok is not False:
-        try:
-            return vgg19_features(), "vgg19", why.replace("; trying the download", "; downloaded")
-        except Exception as err:  # noqa: BLE001  offline, firewall, damaged file
-            why = f"VGG19's ImageNet weights could not be loaded ({type(err).__name__}: {str(err)[:120]})"
-    if content == "vgg19":
-        raise RuntimeError(why + ". Pass feature_extractor= (e.g. SRCNN.features()) or use content='pixel'.")
-    return None, "pixel", why + "; falling back to pixel MSE"
-
 
 # --- whole pictures ----------------------------------------------------------------------------
-
-def upscale_with(network, image, scale, pad=8, batch_size=8):
-    """``network`` on whole pictures of any size: one HxWxC image or a batch (a list of
-    differently sized images works too). Borders are padded by mirroring ``pad`` pixels (so the
-    convolutions' zero padding does not darken the edge) and the padding is cut off again.
-    uint8 in -> uint8 out; float in [-1, 1] -> float32 in [-1, 1]."""
-    if isinstance(image, (list, tuple)):
-        return [upscale_with(network, im, scale, pad, batch_size) for im in image]
-    image = np.asarray(image)
-    as_uint8 = image.dtype == np.uint8
-    x = image.astype("float32") / 127.5 - 1.0 if as_uint8 else image.astype("float32")
-    single = x.ndim == 3
-    if single:
-        x = x[None]
-    if x.ndim != 4:
-        raise ValueError(f"upscale() takes an HxWxC image or a batch NxHxWxC; got shape {image.shape}.")
-    h, w = x.shape[1:3]
-    p = max(0, min(pad, h, w))
-    xp = np.pad(x, ((0, 0), (p, p), (p, p), (0, 0)), mode="symmetric")
-    outs = [np.asarray(network(xp[i:i + batch_size], training=False)) for i in range(0, len(xp), batch_size)]
-    out = np.concatenate(outs)[:, p * scale:(p + h) * scale, p * scale:(p + w) * scale]
-    out = np.clip(out, -1.0, 1.0).astype("float32")
-    out = out[0] if single else out
-    return np.clip(np.round((out + 1.0) * 127.5), 0, 255).astype(np.uint8) if as_uint8 else out
-
-
-def bicubic(image, scale=4):
-    """The classic baseline: bicubic up-sampling of LR images in [-1, 1] (HxWxC or a batch)."""
-    x = np.asarray(image, dtype="float32")
-    single = x.ndim == 3
-    x = x[None] if single else x
-    out = tf.image.resize(x, (x.shape[1] * scale, x.shape[2] * scale), method="bicubic").numpy()
-    out = np.clip(out, -1.0, 1.0)
-    return out[0] if single else out
 
 
 # --- pixel-loss models: SRCNN and SRResNet -----------------------------------------------------
@@ -140,7 +57,7 @@ class _PixelSR(keras.Model):
 
     def upscale(self, image, pad=8, batch_size=8):
         """Super-resolve whole pictures of any size (see :func:`upscale_with`)."""
-        return upscale_with(self.net, image, self.scale, pad, batch_size)
+        return nets.upscale_with(self.net, image, self.scale, pad, batch_size)
 
     def get_compile_config(self):
         if not getattr(self, "compiled", False) or self.optimizer is None:
@@ -264,11 +181,11 @@ class SRGAN(AdversarialModel):
         if feature_extractor is not None:
             self.content, self.content_source = "custom", "a feature extractor given by the caller"
         elif not content_weights:  # from_config: the structure only, the saved weights follow
-            feature_extractor = {"vgg19": lambda: vgg19_features(weights=None),
+            feature_extractor = {"vgg19": lambda: nets.vgg19_features(weights=None),
                                  }.get(content, lambda: None)()
             self.content, self.content_source = content, f"{content} (weights from the saved model)"
         else:
-            feature_extractor, self.content, self.content_source = content_extractor(content)
+            feature_extractor, self.content, self.content_source = nets.content_extractor(content)
         if feature_extractor is not None:
             feature_extractor.trainable = False
         self.feature_extractor = feature_extractor
@@ -320,7 +237,7 @@ class SRGAN(AdversarialModel):
 
     def upscale(self, image, pad=8, batch_size=8):
         """Super-resolve whole pictures of any size (see :func:`upscale_with`)."""
-        return upscale_with(self.generator, image, self.scale, pad, batch_size)
+        return nets.upscale_with(self.generator, image, self.scale, pad, batch_size)
 
     def get_config(self):
         config = {**super().get_config(), "scale": self.scale, "channels": self.channels, "hr_size": self.hr_size,
