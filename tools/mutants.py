@@ -68,10 +68,11 @@ MUTANTS = {
         "gankit/models/cgan.py", "d_loss += tf.reduce_mean(tf.nn.softplus(wrong_logits))", "pass",
         "tests/test_conditional.py -k cgan_updates"),
     "acgan no class term on fakes": (
-        "gankit/models/acgan.py", " + class_cross_entropy(fake_labels, fake_class))", ")", "tests/test_conditional.py"),
+        "gankit/models/acgan.py", " + losses.class_cross_entropy(fake_labels, fake_class))", ")", "tests/test_conditional.py"),
     "acgan no class term on reals": (
-        "gankit/models/acgan.py", "class_cross_entropy(labels, real_class) + class_cross_entropy(",
-        "class_cross_entropy(", "tests/test_conditional.py"),
+        "gankit/models/acgan.py",
+        "losses.class_cross_entropy(labels, real_class) + losses.class_cross_entropy(",
+        "losses.class_cross_entropy(", "tests/test_conditional.py"),
     "infogan D ignores the information term": (
         "gankit/models/infogan.py", "d_loss = losses.minimax_d_loss(real_logit, fake_logit) + info",
         "d_loss = losses.minimax_d_loss(real_logit, fake_logit)", "tests/test_conditional.py"),

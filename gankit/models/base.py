@@ -139,14 +139,16 @@ class AdversarialModel(keras.Model):
         return tf.nest.map_structure(lambda t: t[start:start + n], draw(n * replicas))
 
     def apply(self, optimizer, tape, loss, network):
-        """One gradient step of ``loss`` on ``network``'s trainable weights only.
+        """One gradient step of ``loss`` on ``network``'s trainable weights only (``network`` may be
+        a list of networks that share one optimizer, as CycleGAN's two generators do).
 
         ``loss`` is a mean over this replica's examples. Under ``tf.distribute`` the optimizer
         sums the replicas' gradients, so they are divided by the number of replicas first:
         the step follows the mean over the *global* batch, as on one device. A
         ``LossScaleOptimizer`` (mixed_float16) gets its scaled loss via ``output_gradients``
         and unscales the gradients itself."""
-        weights = network.trainable_weights
+        networks = network if isinstance(network, (list, tuple)) else [network]
+        weights = [w for net in networks for w in net.trainable_weights]
         scale = None
         if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
             scale = tf.cast(optimizer.scale_loss(tf.ones_like(loss)), loss.dtype)

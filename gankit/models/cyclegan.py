@@ -31,13 +31,6 @@ from gankit.train import ImagePool, LinearDecay
 from gankit.models.base import AdversarialModel
 
 
-class _Weights:
-    """Several networks' weights in the one attribute ``AdversarialModel.apply`` reads."""
-
-    def __init__(self, weights):
-        self.trainable_weights = list(weights)
-
-
 @keras.saving.register_keras_serializable(package="gankit")
 class CycleGAN(AdversarialModel):
     """Zhu et al. 2017: ``G: X -> Y`` (``generator``), ``F: Y -> X`` (``generator_f``),
@@ -121,11 +114,6 @@ class CycleGAN(AdversarialModel):
             d_optimizer = d_optimizer if d_optimizer is not None else make()
         super().compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **kwargs)
 
-    def apply_to(self, optimizer, tape, loss, weights):
-        """``AdversarialModel.apply`` on a list of weights (both generators, or both discriminators),
-        so loss scaling and multi-device averaging are handled in one place, the base class."""
-        self.apply(optimizer, tape, loss, _Weights(weights))
-
     @staticmethod
     def unpaired_batches(data):
         if not isinstance(data, (tuple, list)) or len(data) < 2:
@@ -155,7 +143,7 @@ class CycleGAN(AdversarialModel):
                 g_loss += identity_scale * identity
             else:
                 identity = tf.constant(0.0)
-        self.apply_to(self.g_optimizer, tape, g_loss, self.generator_weights())
+        self.apply(self.g_optimizer, tape, g_loss, [G, F])  # one Adam over both generators
 
         # 2. both discriminators, on real images and on fakes drawn from the pools.
         pooled_y = self.pools["y"].query(tf.stop_gradient(fake_y))
@@ -164,7 +152,7 @@ class CycleGAN(AdversarialModel):
             d_y = losses.least_squares_d_loss(D_Y(real_y, training=True), D_Y(pooled_y, training=True))
             d_x = losses.least_squares_d_loss(D_X(real_x, training=True), D_X(pooled_x, training=True))
             d_loss = d_x + d_y
-        self.apply_to(self.d_optimizer, tape, d_loss, self.discriminator_weights())
+        self.apply(self.d_optimizer, tape, d_loss, [D_Y, D_X])
 
         return self.record(d_loss=d_loss, g_loss=g_loss, adv_loss=adv, cycle_loss=cycle, identity_loss=identity)
 
