@@ -372,3 +372,24 @@ def test_updates_follow_eq_3_with_the_cycle_and_identity_weights():
         want_dy, want_dx = hand_step(D_Y, d_loss), hand_step(D_X, d_loss)
     for net, before, want in zip((G, F, D_Y, D_X), start, (want_g, want_f, want_dy, want_dx)):
         assert_step(before, net, want, net.name)
+
+
+def test_image_to_image_models_share_one_base_without_a_noise_vector():
+    from gankit import models
+
+    model = CycleGAN(**TINY, seed=0)
+    assert isinstance(model, models.ImageToImage) and model.latent_dim is None
+    config = model.get_config()
+    assert "latent_dim" not in config
+    # a configuration saved by an older gankit (which stored a dummy latent_dim) still loads
+    again = CycleGAN.from_config({**config, "latent_dim": 3})
+    assert again.latent_dim is None
+    for network in (model.generator, model.generator_f):
+        batch = images(3)
+        as_bytes = np.round((batch + 1) * 127.5).astype("uint8")
+        direction = "x2y" if network is model.generator else "y2x"
+        np.testing.assert_allclose(model.translate(batch[0], direction), model.translate(batch, direction)[0], atol=1e-5)
+        assert model.translate(as_bytes, direction).dtype == np.float32
+    for call in (lambda: model.generate(4), lambda: model.latent(4)):
+        with pytest.raises(TypeError, match="translate"):
+            call()

@@ -47,17 +47,21 @@ def fit_batch_size(x, batch_size=None):
 
 @keras.saving.register_keras_serializable(package="gankit")
 class AdversarialModel(keras.Model):
-    """Base class: a generator ``G: z -> x`` and a discriminator ``D: x -> logit``."""
+    """Base class: a generator and a discriminator trained against each other. By default the
+    generator maps noise to images, ``G: z -> x`` (``latent``, ``generate``, ``score``);
+    :class:`ImageToImage` is the base of the models whose generator maps images to images."""
 
     #: names of the ``keras.metrics.Mean`` trackers; ``train_step`` returns these keys.
     loss_names = ("d_loss", "g_loss")
+    #: whether the generator reads a noise vector (``latent_dim``)
+    takes_noise = True
 
     def __init__(self, generator, discriminator, latent_dim=None, seed=None, precision="auto", **kwargs):
         super().__init__(**kwargs)
         self.precision = precision
         self.generator = generator
         self.discriminator = discriminator
-        self.latent_dim = int(latent_dim or generator.inputs[0].shape[-1])
+        self.latent_dim = int(latent_dim or generator.inputs[0].shape[-1]) if self.takes_noise else None
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.loss_names}
@@ -252,7 +256,7 @@ class AdversarialModel(keras.Model):
 
     # -- serialization --------------------------------------------------------------------
     def get_config(self):
-        return {
+        config = {
             "name": self.name,
             "generator": keras.saving.serialize_keras_object(self.generator),
             "discriminator": keras.saving.serialize_keras_object(self.discriminator),
@@ -260,6 +264,9 @@ class AdversarialModel(keras.Model):
             "seed": self.seed,
             "precision": self.precision,
         }
+        if not self.takes_noise:
+            del config["latent_dim"]
+        return config
 
     @classmethod
     def from_config(cls, config):
@@ -287,3 +294,51 @@ class AdversarialModel(keras.Model):
         """Create both optimizers' variables for the weights ``apply`` updates."""
         self.g_optimizer.build(self.generator.trainable_variables)
         self.d_optimizer.build(self.discriminator.trainable_variables)
+
+
+class ImageToImage(AdversarialModel):
+    """Base of the models whose generator maps images to images (Pix2Pix, CycleGAN, SRGAN): no
+    noise vector, ``translate`` instead of ``generate``, and ``fit`` on pairs (checked by each model)."""
+
+    takes_noise = False
+
+    def __init__(self, generator, discriminator, seed=None, latent_dim=None, **kwargs):
+        del latent_dim  # saved by gankit versions before this base existed; an image model has none
+        super().__init__(generator, discriminator, seed=seed, **kwargs)
+
+    def call(self, x, training=False):
+        return self.generator(x, training=training)
+
+    def expected_image_shape(self):
+        return None  # inputs are pairs (input, target) or (x, y): each model's fit checks them
+
+    def translate_with(self, network, images, input_shape, batch_size=32, training=False):
+        """``network`` on numpy images: one image (H, W, C) gives one back, a batch (N, H, W, C) of
+        any size a batch; uint8 in [0, 255] is rescaled to [-1, 1]; the output is float32 numpy.
+        Images of another shape than ``input_shape`` get one clear error."""
+        x = np.asarray(images)
+        if x.dtype == np.uint8:
+            x = x.astype("float32") / 127.5 - 1.0
+        input_shape = tuple(input_shape)
+        single = x.ndim == len(input_shape)
+        if single:
+            x = x[None]
+        if x.ndim != len(input_shape) + 1 or tuple(x.shape[1:]) != input_shape:
+            raise ValueError(f"translate() takes images of shape {input_shape} (or a batch of them); got an array of "
+                             f"shape {tuple(np.shape(images))}. Load the data at the model's size "
+                             f"(image_size={input_shape[0]}) or build the model for yours.")
+        if len(x) == 0:
+            return np.zeros((0,) + tuple(network.outputs[0].shape[1:]), "float32")
+        out = self.run_batched(network, [x.astype("float32")], batch_size, training)
+        return out[0] if single else out
+
+    def _no_noise(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} translates images instead of sampling noise: use "
+                        f"model.translate(images).")
+
+    generate = latent = sample_latent = _no_noise
+
+    def score(self, images, batch_size=32):
+        raise TypeError(f"{type(self).__name__}'s discriminator judges images against their input or domain: call "
+                        f"model.discriminator directly.")
+

@@ -28,11 +28,11 @@ import tensorflow as tf
 
 from gankit import losses, nets
 from gankit.train import ImagePool, LinearDecay
-from gankit.models.base import AdversarialModel
+from gankit.models.base import ImageToImage
 
 
 @keras.saving.register_keras_serializable(package="gankit")
-class CycleGAN(AdversarialModel):
+class CycleGAN(ImageToImage):
     """Zhu et al. 2017: ``G: X -> Y`` (``generator``), ``F: Y -> X`` (``generator_f``),
     ``D_Y`` (``discriminator``) and ``D_X`` (``discriminator_x``).
 
@@ -64,7 +64,7 @@ class CycleGAN(AdversarialModel):
             generator_f = generator_f or self.build_generator("generator_f")
             discriminator = discriminator or self.build_discriminator("discriminator_y")
             discriminator_x = discriminator_x or self.build_discriminator("discriminator_x")
-        super().__init__(generator, discriminator, latent_dim=self.image_shape[-1], seed=seed, **kwargs)
+        super().__init__(generator, discriminator, seed=seed, **kwargs)
         self.generator_f = generator_f
         self.discriminator_x = discriminator_x
         self.cycle_weight = float(cycle_weight)
@@ -181,27 +181,14 @@ class CycleGAN(AdversarialModel):
         (N, H, W, C) gives a batch back; a single image (H, W, C) gives a single image."""
         if direction not in ("x2y", "y2x"):
             raise ValueError(f"direction must be 'x2y' (G: X -> Y) or 'y2x' (F: Y -> X); got {direction!r}.")
-        images = np.asarray(images, dtype="float32")
-        single = images.ndim == len(self.image_shape)
-        if single:
-            images = images[None]
-        if images.shape[1:] != self.image_shape:
-            raise ValueError(f"translate() expects images of shape {self.image_shape} (or a batch of them); "
-                             f"got {images.shape[1:] if not single else images.shape[1:]}. Load them with "
-                             f"image_size={self.image_shape[0]}.")
         network = self.generator if direction == "x2y" else self.generator_f
-        out = self.run_batched(network, [images], batch_size)
-        return out[0] if single else out
+        return self.translate_with(network, images, self.image_shape, batch_size)
 
     def cycle(self, images, direction="x2y", batch_size=64):
         """(translated, reconstructed): ``x -> G(x) -> F(G(x))`` for ``"x2y"``, the mirror for ``"y2x"``."""
         there = self.translate(images, direction, batch_size)
         back = self.translate(there, "y2x" if direction == "x2y" else "x2y", batch_size)
         return there, back
-
-    def generate(self, *args, **kwargs):
-        raise TypeError("A CycleGAN translates images rather than sampling noise: use "
-                        "model.translate(images, direction='x2y' or 'y2x').")
 
     def score(self, images, batch_size=256, domain="y"):
         """Mean of D's raw least-squares output over its patches (1 = looks real), per image."""
@@ -212,7 +199,6 @@ class CycleGAN(AdversarialModel):
     # -- serialization ------------------------------------------------------------------
     def get_config(self):
         config = super().get_config()
-        config.pop("latent_dim", None)
         return {**config,
                 "generator_f": keras.saving.serialize_keras_object(self.generator_f),
                 "discriminator_x": keras.saving.serialize_keras_object(self.discriminator_x),

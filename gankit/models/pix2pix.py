@@ -17,11 +17,11 @@ import keras
 import tensorflow as tf
 
 from gankit import losses, nets
-from gankit.models.base import AdversarialModel
+from gankit.models.base import ImageToImage
 
 
 @keras.saving.register_keras_serializable(package="gankit")
-class Pix2Pix(AdversarialModel):
+class Pix2Pix(ImageToImage):
     """U-Net generator + conditional PatchGAN discriminator, trained on ``(input, target)`` pairs.
 
     * ``image_shape``: shape of the input images; ``out_channels``: the target's channels
@@ -57,8 +57,7 @@ class Pix2Pix(AdversarialModel):
 
     def __init__(self, generator=None, discriminator=None, image_shape=(256, 256, 3), out_channels=None,
                  filters=64, d_filters=None, n_layers=3, norm="instance", l1_weight=100.0, gan_weight=1.0, seed=None,
-                 latent_dim=None, update="simultaneous", **kwargs):
-        del latent_dim  # no noise vector in Pix2Pix (the base class's field is kept for compatibility)
+                 update="simultaneous", **kwargs):
         if update not in ("alternating", "simultaneous"):
             raise ValueError(f"update must be 'alternating' (the authors' order: D first, then G judged by the "
                              f"updated D) or 'simultaneous' (both from one pass of D, as the TensorFlow "
@@ -121,9 +120,6 @@ class Pix2Pix(AdversarialModel):
         self.apply(self.g_optimizer, g_tape, g_loss, self.generator)
         return self.record(d_loss=d_loss, g_loss=g_loss, g_gan=g_gan, g_l1=g_l1)
 
-    def call(self, x, training=False):
-        return self.generator(x, training=training)
-
     # -- translation (numpy in, numpy out) -------------------------------------------------
     def translate(self, x, batch_size=32, training=False):
         """G(x) for input images ``x`` in [-1, 1] (uint8 in [0, 255] is rescaled), float32 numpy.
@@ -135,31 +131,9 @@ class Pix2Pix(AdversarialModel):
         the same input always gives the same output (what metrics and comparisons need).
         ``training=True``: the paper's test-time setting (§2.1, §3.1): dropout stays on as the
         generator's only noise, and batch norm uses the statistics of the batch translated."""
-        x = np.asarray(x)
-        if x.dtype == np.uint8:
-            x = x.astype("float32") / 127.5 - 1.0
-        single = x.ndim == len(self.image_shape)
-        if single:
-            x = x[None]
-        if x.ndim != 4 or tuple(x.shape[1:]) != self.image_shape:
-            raise ValueError(f"translate() takes images of shape {self.image_shape} (or a batch of them); got an "
-                             f"array of shape {tuple(np.shape(x))}. Load the data at the model's size "
-                             f"(image_size={self.image_shape[0]}) or build the model for yours.")
-        if len(x) == 0:
-            return np.zeros((0,) + self.image_shape[:2] + (self.out_channels,), "float32")
-        out = self.run_batched(self.generator, [x.astype("float32")], batch_size, training)
-        return out[0] if single else out
-
-    def generate(self, n=None, seed=None, z=None, batch_size=32, training=False):
-        raise TypeError("Pix2Pix translates images instead of sampling noise: use translate(input_images).")
-
-    def score(self, images, batch_size=32):
-        raise TypeError("Pix2Pix's discriminator judges (input, output) pairs: call model.discriminator([x, y]).")
+        return self.translate_with(self.generator, x, self.image_shape, batch_size, training)
 
     # -- fit's input check ---------------------------------------------------------------------
-    def expected_image_shape(self):
-        return None  # fit gets (input, target) pairs: checked by ``fit`` below
-
     def fit(self, x=None, *args, **kwargs):
         """``keras.Model.fit`` on ``(input, target)`` pairs: a ``tf.data.Dataset`` of pairs
         (``gankit.data.load("maps")``) or ``fit(inputs, targets)`` with numpy arrays."""
@@ -188,7 +162,6 @@ class Pix2Pix(AdversarialModel):
 
     def get_config(self):
         config = super().get_config()
-        config.pop("latent_dim", None)
         return {**config, "image_shape": list(self.image_shape), "out_channels": self.out_channels,
                 "filters": self.filters, "d_filters": self.d_filters, "n_layers": self.n_layers, "norm": self.norm,
                 "l1_weight": self.l1_weight, "gan_weight": self.gan_weight, "update": self.update}

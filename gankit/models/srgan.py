@@ -25,7 +25,7 @@ import keras
 import tensorflow as tf
 
 from gankit import losses, nets, runtime
-from gankit.models.base import AdversarialModel
+from gankit.models.base import ImageToImage
 
 
 # --- the content loss's feature extractor ------------------------------------------------------
@@ -143,7 +143,7 @@ class SRResNet(_PixelSR):
 # --- SRGAN -------------------------------------------------------------------------------------
 
 @keras.saving.register_keras_serializable(package="gankit")
-class SRGAN(AdversarialModel):
+class SRGAN(ImageToImage):
     """Ledig et al. 2017: generator = SRResNet, discriminator = ``nets.srgan_discriminator``
     on ``hr_size`` patches, perceptual loss (eq. 3)
 
@@ -175,7 +175,7 @@ class SRGAN(AdversarialModel):
         with self.precision_scope(kwargs.get("precision", "auto")):
             generator = generator or nets.srresnet_generator(scale, channels, blocks, filters, residual=residual)
             discriminator = discriminator or nets.srgan_discriminator((hr_size, hr_size, channels), d_filters)
-        super().__init__(generator, discriminator, latent_dim=channels, seed=seed, **kwargs)
+        super().__init__(generator, discriminator, seed=seed, **kwargs)
         self.adversarial = adversarial
         self.adv_weight, self.pixel_weight = float(adv_weight), float(pixel_weight)
         if feature_extractor is not None:
@@ -193,9 +193,6 @@ class SRGAN(AdversarialModel):
     def default_optimizers(self):
         return keras.optimizers.Adam(1e-4, beta_1=0.9), keras.optimizers.Adam(1e-4, beta_1=0.9)
 
-    def expected_image_shape(self):
-        return None  # inputs are (lr, hr) pairs; fit checks the HR patch size below
-
     def fit(self, x=None, *args, **kwargs):
         if isinstance(x, tf.data.Dataset) and isinstance(x.element_spec, (tuple, list)):
             got = tuple(x.element_spec[1].shape[1:])
@@ -204,9 +201,6 @@ class SRGAN(AdversarialModel):
                 raise ValueError(f"SRGAN's discriminator takes {want} HR patches, the data has {got}: load "
                                  f"sr_patches with image_size={self.hr_size} or build SRGAN(hr_size={got[0]}).")
         return super().fit(x, *args, **kwargs)
-
-    def call(self, lr, training=False):
-        return self.generator(lr, training=training)
 
     def content_loss(self, hr, sr):
         """l^SR_X: MSE between feature maps φ of the real and generated HR images (pixels when
@@ -244,7 +238,6 @@ class SRGAN(AdversarialModel):
                   "blocks": self.blocks, "filters": self.filters, "d_filters": self.d_filters,
                   "adversarial": self.adversarial, "content": self.content, "adv_weight": self.adv_weight,
                   "pixel_weight": self.pixel_weight, "residual": self.residual}
-        config.pop("latent_dim", None)
         if self.content == "custom":
             config["feature_extractor"] = keras.saving.serialize_keras_object(self.feature_extractor)
         return config
