@@ -374,7 +374,7 @@ L.record(w1_primal=primal, w1_dual=dual)
 # 作者的代码里还有两处论文没写的细节。一是 RMSProp 的衰减率 $\rho$：PyTorch 默认 0.99，Keras 默认 0.9，gankit 跟作者一样用 0.99。
 # 二是“预热”：前 25 次生成器更新（以后每 500 次中的一次）各先训练评论家 100 次，而不是 5 次。我们在本课的圆环上实测过
 # （`benchmarks/wgan_choices.py`，5000 次生成器更新，3 个随机种子）：两种 $\rho$ 覆盖的模式数和切片 $W_1$ 距离都差不多
-# （0.37 对 0.40），预热也没有带来可见的改善，却多花一倍时间，所以 gankit 不做预热。
+# （0.37 对 0.40）；预热多做约 13% 的评论家更新，却没有带来可见的改善，所以 gankit 不做预热。
 #
 # gankit 的 `models.WGAN` 把这 5 次评论家更新和 1 次生成器更新放在**同一个** `train_step` 里，`fit` 把它编译成一张计算图
 # （Python 的 `for` 循环在追踪时展开成 5 份）。我们的选择是：`fit` 的一个批次含 $n_{critic}\times m$ 个真实样本，
@@ -404,8 +404,8 @@ L.record(w1_primal=primal, w1_dual=dual)
 # Keras' 0.9; gankit uses the authors' 0.99. And a warm-up: for the first 25 generator updates (and every 500th after
 # that) the critic is trained 100 times instead of 5. Both were measured on this lesson's ring
 # (`benchmarks/wgan_choices.py`, 5,000 generator updates, 3 seeds): the two values of $\rho$ cover the same modes at
-# about the same sliced $W_1$ distance (0.37 vs 0.40), and the warm-up brought no visible gain for twice the time,
-# so gankit leaves it out.
+# about the same sliced $W_1$ distance (0.37 vs 0.40), and the warm-up, about 13% more critic updates, brought no
+# visible gain, so gankit leaves it out.
 #
 # gankit's `models.WGAN` puts these 5 critic updates and the generator update into **one** `train_step`, which `fit`
 # compiles into one graph (the Python `for` loop is unrolled 5 times while tracing). Our choice: one `fit` batch

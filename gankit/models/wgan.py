@@ -132,7 +132,7 @@ class WGAN(AdversarialModel):
     def default_optimizers(self):
         # rho = 0.99: the authors' code (PyTorch's RMSprop default; Keras' is 0.9). Their warm-up (100 critic
         # updates per generator update for the first 25 and every 500th) is left out: on lesson 6's ring it
-        # gave no measurable gain for twice the time (benchmarks/wgan_choices.py).
+        # gave no measurable gain for ~13% more critic updates (benchmarks/wgan_choices.py).
         return keras.optimizers.RMSprop(5e-5, rho=0.99), keras.optimizers.RMSprop(5e-5, rho=0.99)
 
     # -- training -------------------------------------------------------------------------
