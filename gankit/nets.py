@@ -826,3 +826,42 @@ def bicubic(image, scale=4):
     out = tf.image.resize(x, (x.shape[1] * scale, x.shape[2] * scale), method="bicubic").numpy()
     out = np.clip(out, -1.0, 1.0)
     return out[0] if single else out
+
+
+# --- WGAN's critic (DCGAN's discriminator without batch norm for WGAN-GP) ---------------------------
+
+def dcgan_critic(image_shape=(28, 28, 1), filters=64, norm="layer", slope=0.2, name="critic"):
+    """DCGAN's discriminator as a critic: strided convs, LeakyReLU(0.2), a linear score.
+
+    ``norm``: ``"batch"`` (the WGAN paper's DCGAN critic), ``"layer"`` (WGAN-GP's
+    recommendation: normalises each example on its own, over height, width and channels) or
+    ``None``. No normalisation on the first layer, as in DCGAN.
+    """
+    n, _ = _num_doublings(image_shape[0])
+    init = dcgan_init()
+    x = keras.Input(image_shape, name="image")
+    h, ch = x, filters
+    for i in range(n):
+        normed = i > 0 and norm is not None
+        h = layers.Conv2D(ch, 4, strides=2, padding="same", use_bias=not normed, kernel_initializer=init)(h)
+        if normed and norm == "batch":
+            h = layers.BatchNormalization(momentum=0.9)(h)
+        elif normed and norm == "layer":
+            h = layers.LayerNormalization(axis=[1, 2, 3])(h)
+        elif normed:
+            raise ValueError(f"norm must be 'batch', 'layer' or None, not {norm!r}")
+        h = layers.LeakyReLU(slope)(h)
+        ch *= 2
+    h = layers.Flatten()(h)
+    score = layers.Dense(1, kernel_initializer=init, name="score")(h)
+    return keras.Model(x, score, name=name)
+
+
+def has_batch_norm(model):
+    """True if any layer of ``model`` (nested models included) is a BatchNormalization."""
+    for layer in model.layers:
+        if isinstance(layer, layers.BatchNormalization):
+            return True
+        if isinstance(layer, keras.Model) and has_batch_norm(layer):
+            return True
+    return False

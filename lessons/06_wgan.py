@@ -494,7 +494,7 @@ def penalty_by_hand(critic, real, fake, alpha, lam=10.0):
 
 
 keras.utils.set_random_seed(0)
-critic = models.wgan.dcgan_critic((28, 28, 1), filters=8)           # layer norm, no batch norm
+critic = nets.dcgan_critic((28, 28, 1), filters=8)           # layer norm, no batch norm
 real_b = np.random.default_rng(1).uniform(-1, 1, (6, 28, 28, 1)).astype("float32")
 fake_b = np.random.default_rng(2).uniform(-1, 1, (6, 28, 28, 1)).astype("float32")
 alpha = np.random.default_rng(3).uniform(0, 1, (6, 1, 1, 1)).astype("float32")
@@ -847,7 +847,7 @@ L.show(fig, "clipping_vs_gp")
 # %% [markdown] lang="zh"
 # ## 6.8 WGAN-GP 生成 Fashion-MNIST
 #
-# 换到图像：生成器是第 2 课的 DCGAN 生成器，评论家是 DCGAN 的判别器去掉批归一化、改用层归一化（`models.wgan.dcgan_critic`），
+# 换到图像：生成器是第 2 课的 DCGAN 生成器，评论家是 DCGAN 的判别器去掉批归一化、改用层归一化（`nets.dcgan_critic`），
 # $\lambda=10$，$n_{critic}=5$。为了让 CPU 跑得动，卷积的基础通道数取 16（第 2 课是 64）。`fit` 的批大小是 $5\times64=320$：
 # 每次评论家更新用其中 64 张，一个轮次是 187 次生成器迭代。
 #
@@ -863,7 +863,7 @@ L.show(fig, "clipping_vs_gp")
 # ## 6.8 WGAN-GP on Fashion-MNIST
 #
 # On to images: the generator is lesson 2's DCGAN generator, the critic is the DCGAN discriminator with layer norm in
-# place of batch norm (`models.wgan.dcgan_critic`), $\lambda=10$, $n_{critic}=5$. To keep a CPU able to run it, the
+# place of batch norm (`nets.dcgan_critic`), $\lambda=10$, $n_{critic}=5$. To keep a CPU able to run it, the
 # convolutions start from 16 channels (64 in lesson 2). The `fit` batch is $5\times64=320$: each critic update uses 64
 # of them, and an epoch is 187 generator iterations.
 #

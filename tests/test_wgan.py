@@ -13,7 +13,7 @@ import tensorflow as tf
 
 from gankit import data, losses, metrics
 from gankit.models import DCGAN, WGAN, WGANGP
-from gankit.models.wgan import dcgan_critic
+from gankit.nets import dcgan_critic
 
 EAGER = {"run_eagerly": True}
 

@@ -7,7 +7,8 @@ from gankit.models.cgan import CGAN, ClassConditional
 from gankit.models.acgan import ACGAN
 from gankit.models.infogan import InfoGAN
 from gankit.models.wgan import WGAN, WGANGP
-from gankit.models.srgan import SRCNN, SRGAN, SRResNet
+from gankit.models.srcnn import SRCNN, SRResNet
+from gankit.models.srgan import SRGAN
 from gankit.models.pix2pix import Pix2Pix
 from gankit.models.cyclegan import CycleGAN
 

@@ -28,47 +28,9 @@ automatically for a 1-D ``image_shape`` like ``(2,)``).
 import keras
 import numpy as np
 import tensorflow as tf
-from keras import layers
 
 from gankit import losses, nets
 from gankit.models.base import AdversarialModel
-
-
-def dcgan_critic(image_shape=(28, 28, 1), filters=64, norm="layer", slope=0.2, name="critic"):
-    """DCGAN's discriminator as a critic: strided convs, LeakyReLU(0.2), a linear score.
-
-    ``norm``: ``"batch"`` (the WGAN paper's DCGAN critic), ``"layer"`` (WGAN-GP's
-    recommendation: normalises each example on its own, over height, width and channels) or
-    ``None``. No normalisation on the first layer, as in DCGAN.
-    """
-    n, _ = nets._num_doublings(image_shape[0])
-    init = nets.dcgan_init()
-    x = keras.Input(image_shape, name="image")
-    h, ch = x, filters
-    for i in range(n):
-        normed = i > 0 and norm is not None
-        h = layers.Conv2D(ch, 4, strides=2, padding="same", use_bias=not normed, kernel_initializer=init)(h)
-        if normed and norm == "batch":
-            h = layers.BatchNormalization(momentum=0.9)(h)
-        elif normed and norm == "layer":
-            h = layers.LayerNormalization(axis=[1, 2, 3])(h)
-        elif normed:
-            raise ValueError(f"norm must be 'batch', 'layer' or None, not {norm!r}")
-        h = layers.LeakyReLU(slope)(h)
-        ch *= 2
-    h = layers.Flatten()(h)
-    score = layers.Dense(1, kernel_initializer=init, name="score")(h)
-    return keras.Model(x, score, name=name)
-
-
-def has_batch_norm(model):
-    """True if any layer of ``model`` (nested models included) is a BatchNormalization."""
-    for layer in model.layers:
-        if isinstance(layer, layers.BatchNormalization):
-            return True
-        if isinstance(layer, keras.Model) and has_batch_norm(layer):
-            return True
-    return False
 
 
 @keras.saving.register_keras_serializable(package="gankit")
@@ -120,7 +82,7 @@ class WGAN(AdversarialModel):
     def build_critic(self, image_shape):
         if self.net == "mlp":
             return nets.mlp_discriminator(image_shape, hidden=self.hidden, name="critic")
-        return dcgan_critic(image_shape, filters=self.filters, norm=self.norm)
+        return nets.dcgan_critic(image_shape, filters=self.filters, norm=self.norm)
 
     def measured_as(self):
         return "WGAN-points" if len(self.image_shape) == 1 else None  # 2-D points: float32 (runtime.MEASURED)
@@ -206,10 +168,10 @@ class WGANGP(WGAN):
         if norm == "batch":
             raise ValueError("WGAN-GP's critic must not use batch norm (the gradient penalty is per example); "
                              "use norm='layer' or norm=None.")
-        if discriminator is not None and has_batch_norm(discriminator):
+        if discriminator is not None and nets.has_batch_norm(discriminator):
             raise ValueError("This critic has a BatchNormalization layer; WGAN-GP's gradient penalty needs a critic "
                              "that scores each example on its own. Use layer norm or none "
-                             "(gankit.models.wgan.dcgan_critic(norm='layer')).")
+                             "(gankit.nets.dcgan_critic(norm='layer')).")
         self.gp_weight = float(gp_weight)
         super().__init__(generator, discriminator, norm=norm, clip_value=clip_value, **kwargs)
 
