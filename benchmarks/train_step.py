@@ -68,6 +68,7 @@ from keras import ops  # noqa: E402
 from keras.src.trainers.trainer import model_supports_jit  # noqa: E402  what jit_compile="auto" asks
 
 from gankit import models  # noqa: E402
+from gankit import runtime  # noqa: E402
 from gankit.runtime import cpu_has_bf16, cpu_vector_unit  # noqa: E402
 
 
@@ -441,7 +442,7 @@ def timed_fit(model, ds, steps):
     clock = StepClock()
     per_call = int(getattr(model, "steps_per_execution", 1) or 1)
     if getattr(model, "_auto_steps", False):  # gankit's default: what its fit will choose
-        per_call = model.resolve_steps_per_execution()
+        per_call = runtime.for_model(model).steps_per_execution
     calls = -(-steps // per_call) + 1
     model.fit(ds, epochs=1, steps_per_epoch=calls * per_call, verbose=0, shuffle=False, callbacks=[clock])
     return (clock.times[-1] - clock.times[0]) / (clock.steps[-1] - clock.steps[0])

@@ -19,7 +19,7 @@ def dcgan_init():
     return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
 
 
-# --- the 2014 MLP GAN (the MLP of seed 001) -----------------------------------------------
+# --- the 2014 MLP GAN (the minimal Keras example's MLP) -----------------------------------------------
 
 def mlp_generator(latent_dim=64, image_shape=(28, 28, 1), hidden=(256,), slope=0.01, output_activation="tanh",
                   name="generator"):
@@ -149,7 +149,7 @@ def conditional_generator(latent_dim=100, image_shape=(28, 28, 1), num_classes=1
 
 def conditional_discriminator(image_shape=(28, 28, 1), num_classes=10, filters=64, design="joint",
                               bn_momentum=0.9, slope=0.2, name="discriminator"):
-    """D(x | y) in the two designs of seed 002 (Hung-yi Lee's lecture on conditional GANs).
+    """D(x | y) in the two designs of Hung-yi Lee's lecture on conditional GANs.
 
     * ``"joint"``: one network sees the pair. one_hot(y) is spread over the image plane as
       ``num_classes`` constant channels and stacked onto x, so the first convolution already
@@ -221,10 +221,10 @@ def info_discriminator(image_shape=(28, 28, 1), num_categories=10, num_continuou
     return keras.Model(x, [logit, category, continuous], name=name)
 
 
-# --- the Keras-2 network of seed 004, rebuilt in Keras 3 for comparison ------------------
+# --- the widely copied Keras-2 "DCGAN" network, rebuilt in Keras 3 for comparison ------------------
 
 def keras2_generator(latent_dim=100, name="keras2_generator"):
-    """Seed 004's generator: Dense(1024) tanh -> Dense(7*7*128) BN tanh -> UpSampling2D + 5x5
+    """The Keras-2 example's generator (after the keras-dcgan project): Dense(1024) tanh -> Dense(7*7*128) BN tanh -> UpSampling2D + 5x5
     convs, tanh everywhere. Kept as the 'before' picture of lesson 2."""
     z = keras.Input((latent_dim,))
     h = layers.Dense(1024, activation="tanh")(z)
@@ -240,7 +240,7 @@ def keras2_generator(latent_dim=100, name="keras2_generator"):
 
 
 def keras2_discriminator(name="keras2_discriminator"):
-    """Seed 004's discriminator: 5x5 convs with tanh and max-pooling, Dense(1024), one logit."""
+    """The Keras-2 example's discriminator: 5x5 convs with tanh and max-pooling, Dense(1024), one logit."""
     x = keras.Input((28, 28, 1))
     h = layers.Conv2D(64, 5, padding="same", activation="tanh")(x)
     h = layers.MaxPooling2D()(h)

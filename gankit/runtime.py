@@ -191,3 +191,12 @@ def resolve(key, precision="auto", steps_per_epoch=None, settings=None):
         compute = policy.split("_")[-1]
     return Runtime(policy, jit_compile(key, compute, settings), steps_per_execution(key, steps_per_epoch,
                                                                                       settings=settings))
+
+
+def for_model(model, steps_per_epoch=None, settings=None):
+    """What a built gankit model runs with on this machine: its networks' dtype policy, and the
+    ``jit_compile`` and ``steps_per_execution`` its ``compile`` / ``fit`` choose when not given."""
+    policy = model.generator.dtype_policy
+    replicas_now = model.distribute_strategy.num_replicas_in_sync
+    return Runtime(policy.name, jit_compile(model, policy.compute_dtype, settings),
+                   steps_per_execution(model, steps_per_epoch, replicas_now, settings))

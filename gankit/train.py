@@ -135,6 +135,33 @@ def chosen_precision():
     return _chosen
 
 
+# --- what fit will see ---------------------------------------------------------------------
+
+def fit_batch_size(x, batch_size=None):
+    """The batch size ``fit`` will train with, where it can be known before training: numpy
+    arrays use ``batch_size`` (Keras' default 32, at most the number of examples); a
+    ``tf.data.Dataset`` its static batch dimension or the size given to its ``batch()``. ``None``
+    when unknown (a generator, a dataset built some other way)."""
+    if isinstance(x, np.ndarray):
+        return min(int(batch_size or 32), len(x)) if len(x) else None
+    if not isinstance(x, tf.data.Dataset):
+        return None
+    spec = x.element_spec
+    spec = tf.nest.flatten(spec)[0]
+    if getattr(spec, "shape", None) is not None and spec.shape.rank and spec.shape[0] is not None:
+        return int(spec.shape[0])
+    dataset = x
+    while dataset is not None:  # prefetch -> map -> batch -> ...: the nearest batch() decides
+        size = getattr(dataset, "_batch_size", None)
+        if size is not None:
+            try:
+                return int(size)
+            except (TypeError, ValueError):
+                return None
+        dataset = getattr(dataset, "_input_dataset", None)
+    return None
+
+
 # --- callbacks ----------------------------------------------------------------------------
 
 class StopOnNaN(keras.callbacks.Callback):

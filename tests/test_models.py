@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gankit import nets, runtime
+from gankit import nets
 from gankit.models import DCGAN, GAN, AdversarialModel
 
 BATCH = 8
@@ -312,226 +312,6 @@ def test_fit_accepts_a_dataset_of_the_right_shape():
     assert model.generate(3, seed=0).shape == (3, 2)
 
 
-# --- XLA on a CPU for full training ------------------------------------------------------------
-
-def _xla_cases():
-    from gankit import models
-
-    shape = (16, 16, 1)
-    return {
-        "GAN (all tricks)": (lambda: models.GAN(image_shape=shape, latent_dim=8, label_smoothing=0.9,
-                                                feature_matching=True, minibatch_discrimination=4, pack=2,
-                                                spectral_norm=True, seed=0), False),
-        "DCGAN": (lambda: models.DCGAN(image_shape=shape, latent_dim=8, filters=4, seed=0), False),
-        "CGAN": (lambda: models.CGAN(image_shape=shape, latent_dim=8, filters=4, seed=0), True),
-        "ACGAN": (lambda: models.ACGAN(image_shape=shape, latent_dim=8, filters=4, seed=0), True),
-        "InfoGAN": (lambda: models.InfoGAN(image_shape=shape, noise_dim=6, filters=4, hidden=16, seed=0), False),
-        "WGAN": (lambda: models.WGAN(image_shape=shape, latent_dim=8, filters=4, seed=0), False),
-        "WGANGP": (lambda: models.WGANGP(image_shape=shape, latent_dim=8, filters=4, seed=0), False),
-    }
-
-
-@pytest.mark.parametrize("name", list(_xla_cases()))
-def test_full_training_on_a_cpu_compiles_the_step_with_xla_and_it_trains(name, monkeypatch):
-    """Outside quick mode the models measured faster with XLA on a CPU compile their step with
-    it (benchmarks/train_step.py); every trick and loss must then really run under XLA."""
-    build, labels = _xla_cases()[name]
-    monkeypatch.delenv("GANKIT_QUICK", raising=False)
-    monkeypatch.setattr(runtime, "cpu_vector_unit", lambda: "avx2")  # where all seven were measured faster with XLA
-    monkeypatch.setattr(runtime, "cpu_has_bf16", lambda: False)      # float32 networks (bfloat16 ones skip XLA)
-    model = build()
-    model.compile()
-    assert model.jit_compile is True
-    rng = np.random.default_rng(0)
-    x = rng.uniform(-1, 1, (16, 16, 16, 1)).astype("float32")
-    y = (np.arange(16) % 3).astype("int32")
-    before = [np.array(w) for w in model.generator.trainable_weights]
-    logs = model.fit(x, y if labels else None, batch_size=8 if not name.startswith("WGAN") else 16, epochs=1,
-                     verbose=0).history
-    assert all(np.isfinite(v[-1]) for v in logs.values()), logs
-    assert max(float(np.abs(np.array(w) - b).max()) for w, b in zip(model.generator.trainable_weights, before)) > 0
-    monkeypatch.setenv("GANKIT_QUICK", "1")
-    again = build()
-    again.compile()
-    assert again.jit_compile is False  # quick mode: "auto", which Keras resolves to no XLA on a CPU
-
-
-def test_cpu_vector_unit_reads_the_widest_one_from_cpuinfo(tmp_path):
-    info = tmp_path / "cpuinfo"
-    info.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma avx512f avx512dq\n")
-    assert runtime.cpu_vector_unit(info) == "avx512"
-    info.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma\nbugs\t\t: avx512f_fake\n")
-    assert runtime.cpu_vector_unit(info) == "avx2"
-    info.write_text("processor\t: 0\nFeatures\t: fp asimd\n")  # ARM
-    assert runtime.cpu_vector_unit(info) == "other"
-    assert runtime.cpu_vector_unit(tmp_path / "missing") == "other"
-
-
-@pytest.mark.parametrize("unit, with_xla", [
-    ("avx2", {"GAN (all tricks)", "DCGAN", "CGAN", "ACGAN", "InfoGAN", "WGAN", "WGANGP"}),
-    ("avx512", {"GAN (all tricks)", "InfoGAN"}),  # oneDNN's AVX-512 convolutions beat XLA's for the rest
-    ("other", set()),                          # never measured: Keras' default, no XLA on a CPU
-])
-def test_xla_on_a_cpu_only_where_the_benchmark_measured_it_faster(unit, with_xla, monkeypatch):
-    monkeypatch.delenv("GANKIT_QUICK", raising=False)
-    monkeypatch.setattr(runtime, "cpu_vector_unit", lambda: unit)
-    monkeypatch.setattr(runtime, "cpu_has_bf16", lambda: False)
-    chosen = {name for name, (build, _) in _xla_cases().items() if build().resolve_jit_compile() is True}
-    assert chosen == with_xla
-    model = _xla_cases()["GAN (all tricks)"][0]()
-    model.compile(jit_compile=False)
-    assert model.jit_compile is False  # an explicit choice stands
-
-
-def test_models_not_measured_faster_keep_keras_auto(monkeypatch):
-    from gankit import models
-
-    monkeypatch.delenv("GANKIT_QUICK", raising=False)
-    for model in (models.CycleGAN(image_shape=(16, 16, 3), filters=4, n_blocks=1, d_filters=4, d_layers=1),
-                  models.SRGAN(hr_size=16, blocks=1, filters=4, d_filters=4, content="pixel")):
-        assert model.resolve_jit_compile() == "auto"
-        model.compile()
-        assert model.jit_compile is False
-
-
-# --- several steps per call of the compiled training function ----------------------------------
-
-def test_steps_per_execution_auto_is_one_in_quick_mode_and_divides_steps_per_epoch(monkeypatch):
-    model = DCGAN(image_shape=(16, 16, 1), latent_dim=8, filters=4, seed=0)
-    assert model.resolve_steps_per_execution() == 1                 # quick mode (the tests' conftest)
-    monkeypatch.delenv("GANKIT_QUICK", raising=False)
-    assert model.resolve_steps_per_execution() == 8
-    assert model.resolve_steps_per_execution(steps_per_epoch=100) == 4  # gcd: whole groups fill the epoch
-    assert model.resolve_steps_per_execution(steps_per_epoch=3) == 1
-
-
-def test_auto_steps_per_execution_never_runs_more_steps_than_asked(monkeypatch):
-    """Keras runs steps in whole groups of ``steps_per_execution``: with 8 per group and
-    ``steps_per_epoch=6`` it would run 8 steps an epoch. gankit's choice divides the epoch."""
-    monkeypatch.delenv("GANKIT_QUICK", raising=False)
-    model = DCGAN(image_shape=(16, 16, 1), latent_dim=8, filters=4, seed=0)
-    model.compile(jit_compile=False)
-    x = np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 1)).astype("float32")
-    ds = tf.data.Dataset.from_tensor_slices(x).batch(4).repeat()
-    model.fit(ds, epochs=2, steps_per_epoch=6, verbose=0)
-    assert model.steps_per_execution == 2
-    assert int(model.g_optimizer.iterations) == 12 and int(model.d_optimizer.iterations) == 12
-    model.fit(ds, epochs=1, steps_per_epoch=16, verbose=0)          # a new choice retraces the loop
-    assert model.steps_per_execution == 8 and int(model.g_optimizer.iterations) == 28
-
-
-@pytest.mark.parametrize("name", ["DCGAN", "WGANGP"])
-def test_several_steps_per_call_train_exactly_like_one_step_per_call(name):
-    """Eight steps run inside one ``tf.while_loop`` give the same weights and logged losses as
-    eight calls of one step each (same seeds: the same batches, the same noise)."""
-    build = {"DCGAN": lambda: DCGAN(image_shape=(16, 16, 1), latent_dim=8, filters=4, seed=3),
-             "WGANGP": lambda: __import__("gankit.models", fromlist=["WGANGP"]).WGANGP(
-                 image_shape=(16, 16, 1), latent_dim=8, filters=4, n_critic=2, seed=3)}[name]
-    x = np.random.default_rng(1).uniform(-1, 1, (64, 16, 16, 1)).astype("float32")
-    results = []
-    for k in (1, 8):
-        keras.utils.set_random_seed(0)
-        model = build()
-        model.compile(steps_per_execution=k, jit_compile=False)
-        logs = model.fit(tf.data.Dataset.from_tensor_slices(x).batch(8), epochs=1, verbose=0).history
-        assert int(model.g_optimizer.iterations) == 8
-        results.append(([np.array(w) for w in model.generator.weights + model.discriminator.weights], logs))
-    (w1, logs1), (w8, logs8) = results
-    for a, b in zip(w1, w8):
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
-    assert logs1.keys() == logs8.keys()
-    for key in logs1:
-        assert logs8[key][-1] == pytest.approx(logs1[key][-1], rel=1e-5, abs=1e-6), key
-
-
-# --- bfloat16 on CPUs with bfloat16 units ------------------------------------------------------
-
-def test_cpu_has_bf16_reads_the_flags(tmp_path):
-    info = tmp_path / "cpuinfo"
-    info.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_bf16 avx512_vnni\n")  # AMD Zen 4/5
-    assert runtime.cpu_has_bf16(info)
-    info.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f amx_bf16 amx_tile\n")      # Intel Sapphire Rapids
-    assert runtime.cpu_has_bf16(info)
-    info.write_text("processor\t: 0\nflags\t\t: fpu avx2 avx512f avx512_vnni\n")            # AVX-512 without bf16
-    assert not runtime.cpu_has_bf16(info)
-    assert not runtime.cpu_has_bf16(tmp_path / "missing")
-
-
-def _bf16_cases():
-    from gankit import models
-
-    s = (16, 16, 1)
-    return {
-        "GAN": (lambda **k: models.GAN(image_shape=s, latent_dim=8, **k), False),  # MLPs: measured no faster
-        "DCGAN": (lambda **k: models.DCGAN(image_shape=s, latent_dim=8, filters=4, **k), True),
-        "CGAN": (lambda **k: models.CGAN(image_shape=s, latent_dim=8, filters=4, **k), True),
-        "ACGAN": (lambda **k: models.ACGAN(image_shape=s, latent_dim=8, filters=4, **k), True),
-        "InfoGAN": (lambda **k: models.InfoGAN(image_shape=s, noise_dim=6, filters=4, hidden=16, **k), True),
-        "WGAN": (lambda **k: models.WGAN(image_shape=s, latent_dim=8, filters=4, **k), True),
-        "WGAN points": (lambda **k: models.WGAN(image_shape=(2,), hidden=(8,), **k), False),  # float32 toys
-        "WGANGP": (lambda **k: models.WGANGP(image_shape=s, latent_dim=8, filters=4, **k), True),
-        "Pix2Pix": (lambda **k: models.Pix2Pix(image_shape=s, filters=4, n_layers=1, **k), False),
-        "CycleGAN": (lambda **k: models.CycleGAN(image_shape=(16, 16, 3), filters=4, n_blocks=1, d_filters=4,
-                                                 d_layers=1, **k), True),
-        "SRGAN": (lambda **k: models.SRGAN(hr_size=16, blocks=1, filters=4, d_filters=4, content="pixel", **k),
-                  False),
-    }
-
-
-def _policies(model):
-    nets_ = [getattr(model, n) for n in ("generator", "generator_f", "discriminator", "discriminator_x")
-             if getattr(model, n, None) is not None]
-    return {net.dtype_policy.name for net in nets_}
-
-
-@pytest.fixture
-def bf16_cpu(monkeypatch):
-    """Full mode on a CPU with bfloat16 units, no policy chosen."""
-    from gankit import train
-
-    monkeypatch.delenv("GANKIT_QUICK", raising=False)
-    monkeypatch.setattr(runtime, "cpu_has_bf16", lambda: True)
-    monkeypatch.setattr(train, "_chosen", None)
-    assert keras.config.dtype_policy().name == "float32"
-    yield
-    keras.config.set_dtype_policy("float32")
-
-
-@pytest.mark.parametrize("name", list(_bf16_cases()))
-def test_auto_precision_builds_bfloat16_networks_only_where_measured_faster(name, bf16_cpu):
-    build, bf16 = _bf16_cases()[name]
-    model = build()
-    assert _policies(model) == ({"mixed_bfloat16"} if bf16 else {"float32"})
-    assert keras.config.dtype_policy().name == "float32"     # the global policy is left as it was
-    assert _policies(build(precision="float32")) == {"float32"}  # an explicit choice per model
-    assert _policies(build(precision="mixed_bfloat16")) == {"mixed_bfloat16"}
-    if bf16:
-        assert model.resolve_jit_compile() == "auto"          # no XLA on a CPU for bfloat16 networks
-        assert type(model).from_config(model.get_config()).get_config()["precision"] == "auto"
-
-
-def test_auto_precision_gives_way_to_quick_mode_a_chosen_policy_and_other_cpus(bf16_cpu, monkeypatch):
-    from gankit import train
-
-    build, _ = _bf16_cases()["DCGAN"]
-    monkeypatch.setenv("GANKIT_QUICK", "1")                       # tests and CI: float32, repeatable
-    assert _policies(build()) == {"float32"}
-    monkeypatch.delenv("GANKIT_QUICK")
-    try:
-        train.set_precision("float32")                            # e.g. the runner's --precision float32
-        assert _policies(build()) == {"float32"}
-        train.set_precision("mixed_float16")                      # a global choice reaches every network
-        assert _policies(build()) == {"mixed_float16"}
-        assert train.set_precision("auto") == "float32" and train.chosen_precision() is None
-        assert _policies(build()) == {"mixed_bfloat16"}           # "auto" hands the choice back to the model
-    finally:
-        train.set_precision("auto")
-    monkeypatch.setattr(runtime, "cpu_has_bf16", lambda: False)      # AVX2 laptops: bfloat16 would be emulated
-    assert _policies(build()) == {"float32"}
-    with pytest.raises(ValueError, match="precision must be"):
-        build(precision="half")
-
-
 # --- the updates GAN's train_step makes, against eq. 1 written out ----------------------------------
 
 def test_gan_updates_follow_eq_1_with_fresh_noise_for_each_player():
@@ -561,3 +341,43 @@ def test_gan_updates_follow_eq_1_with_fresh_noise_for_each_player():
     with weights_of(G, g0):
         want_g = hand_step(G, lambda: -tf.reduce_mean(tf.math.log(sig(D(G(z_g, training=True), training=True)))))
     assert_step(g0, G, want_g, "GAN generator")
+
+
+# --- get_config, written once in the base ---------------------------------------------------------
+
+def test_get_config_saves_every_constructor_argument_of_a_subclass(tmp_path):
+    """A subclass adds an argument and stores it: get_config picks it up without being written
+    again, and the saved model reloads with it."""
+
+    @keras.saving.register_keras_serializable(package="gankit_test")
+    class WiderGAN(GAN):
+        def __init__(self, width=3, **kwargs):
+            self.width = int(width)
+            super().__init__(**kwargs)
+
+    model = WiderGAN(width=5, latent_dim=8, d_steps=2, seed=3)
+    config = model.get_config()
+    assert {"width", "latent_dim", "d_steps", "seed", "precision", "image_shape"} <= set(config)
+    assert config["width"] == 5 and config["d_steps"] == 2 and config["image_shape"] == [28, 28, 1]
+    model.save(tmp_path / "w.keras")
+    loaded = keras.models.load_model(tmp_path / "w.keras")
+    assert type(loaded) is WiderGAN and loaded.width == 5 and loaded.d_steps == 2 and loaded.latent_dim == 8
+    np.testing.assert_array_equal(loaded.generate(2, seed=0), model.generate(2, seed=0))
+
+
+def test_get_config_names_an_argument_the_subclass_forgot_to_store():
+    class Forgetful(GAN):
+        def __init__(self, width=3, **kwargs):
+            super().__init__(**kwargs)
+
+    with pytest.raises(TypeError, match=r"Forgetful.__init__ takes `width` but keeps no attribute self.width"):
+        Forgetful(latent_dim=8).get_config()
+
+
+def test_networks_are_built_by_the_hook_only_when_not_given():
+    given = nets.mlp_generator(8, (28, 28, 1))
+    model = GAN(generator=given, seed=0)
+    assert model.generator is given and model.latent_dim == 8       # latent_dim read from the given generator
+    assert model.networks() == [model.generator, model.discriminator]
+    with pytest.raises(TypeError, match="has no default discriminator"):
+        AdversarialModel(generator=given)

@@ -32,13 +32,14 @@ class ACGAN(ClassConditional):
                  num_classes=10, class_weight=1.0, filters=64, seed=None, **kwargs):
         self.image_shape = tuple(image_shape)
         self.filters = int(filters)
-        with self.precision_scope(kwargs.get("precision", "auto")):
-            generator = generator or nets.conditional_generator(latent_dim, self.image_shape, num_classes, filters)
-            discriminator = discriminator or nets.auxiliary_classifier_discriminator(self.image_shape, num_classes,
-                                                                                     filters)
         super().__init__(generator, discriminator, num_classes=num_classes, latent_dim=latent_dim, seed=seed,
                          **kwargs)
         self.class_weight = float(class_weight)
+
+    def build_network(self, name):
+        if name == "generator":
+            return nets.conditional_generator(self.latent_dim, self.image_shape, self.num_classes, self.filters)
+        return nets.auxiliary_classifier_discriminator(self.image_shape, self.num_classes, self.filters)
 
     def default_optimizers(self):
         # ACGAN paper, appendix: Adam, lr 2e-4, beta_1 0.5, for both networks.
@@ -80,6 +81,3 @@ class ACGAN(ClassConditional):
         e = np.exp(logits - logits.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
-    def get_config(self):
-        return {**super().get_config(), "image_shape": list(self.image_shape), "class_weight": self.class_weight,
-                "filters": self.filters}

@@ -1,71 +1,72 @@
 """The shared adversarial ``keras.Model``: everything every GAN in gankit has in common.
 
-A concrete model (``GAN``, ``DCGAN`` ...) adds only what its paper adds: its networks, its
-default optimizers and its ``train_step``. This base holds
+A concrete model (``GAN``, ``Pix2Pix`` ...) adds only what its paper adds: its networks, its
+default optimizers and its ``train_step``. :class:`AdversarialModel` holds
 
-* two optimizers, one per network (``compile(g_optimizer=..., d_optimizer=...)``): each
-  ``apply_gradients`` touches only its own network's weights, which replaces Keras 2's
+* networks by name (``network_names``), built in one hook (``build_network``) under the
+  dtype policy ``gankit.runtime`` picks, unless the caller passes them in;
+* two optimizers, one per side (``compile(g_optimizer=..., d_optimizer=...)``): each
+  ``apply`` touches only its own networks' weights, which replaces Keras 2's
   ``d.trainable = False`` combined-model recipe;
 * loss trackers (``keras.metrics.Mean``), one per name in ``loss_names``; ``train_step``
-  returns exactly those names, so ``fit``'s progress bar and ``History`` show them;
-* seeded sampling (``latent``, ``generate``) and serialization (``get_config`` /
-  ``from_config``, registered) so ``model.save("x.keras")`` and ``keras.models.load_model``
-  round-trip.
+  returns exactly those names (``record``), so ``fit``'s progress bar and ``History`` show them;
+* serialization written once: ``get_config`` saves every constructor argument (read back from
+  the attribute of the same name) and every network, so ``model.save("x.keras")`` and
+  ``keras.models.load_model`` round-trip.
+
+Two kinds of model build on it: :class:`NoiseToImage` (``G: z -> x``; ``latent``, ``generate``,
+``score``) and :class:`ImageToImage` (``G: x -> y``; ``translate``).
 """
+
+import inspect
 
 import numpy as np
 import keras
 import tensorflow as tf
 
-from gankit import nets, runtime
-
-
-def fit_batch_size(x, batch_size=None):
-    """The batch size ``fit`` will train with, where it can be known before training: numpy
-    arrays use ``batch_size`` (Keras' default 32, at most the number of examples); a
-    ``tf.data.Dataset`` its static batch dimension or the size given to its ``batch()``. ``None``
-    when unknown (a generator, a dataset built some other way)."""
-    if isinstance(x, np.ndarray):
-        return min(int(batch_size or 32), len(x)) if len(x) else None
-    if not isinstance(x, tf.data.Dataset):
-        return None
-    spec = x.element_spec
-    spec = tf.nest.flatten(spec)[0]
-    if getattr(spec, "shape", None) is not None and spec.shape.rank and spec.shape[0] is not None:
-        return int(spec.shape[0])
-    dataset = x
-    while dataset is not None:  # prefetch -> map -> batch -> ...: the nearest batch() decides
-        size = getattr(dataset, "_batch_size", None)
-        if size is not None:
-            try:
-                return int(size)
-            except (TypeError, ValueError):
-                return None
-        dataset = getattr(dataset, "_input_dataset", None)
-    return None
+from gankit import nets, runtime, train
 
 
 @keras.saving.register_keras_serializable(package="gankit")
 class AdversarialModel(keras.Model):
-    """Base class: a generator and a discriminator trained against each other. By default the
-    generator maps noise to images, ``G: z -> x`` (``latent``, ``generate``, ``score``);
-    :class:`ImageToImage` is the base of the models whose generator maps images to images."""
+    """Base class: networks trained against each other with two optimizers."""
 
     #: names of the ``keras.metrics.Mean`` trackers; ``train_step`` returns these keys.
     loss_names = ("d_loss", "g_loss")
+    #: the networks, by constructor argument and attribute name; the first trains with ``g_optimizer``
+    network_names = ("generator", "discriminator")
     #: whether the generator reads a noise vector (``latent_dim``)
-    takes_noise = True
+    takes_noise = False
+    #: constructor arguments ``get_config`` does not save (a subclass saves them its own way)
+    config_skip = ()
 
-    def __init__(self, generator, discriminator, latent_dim=None, seed=None, precision="auto", **kwargs):
+    def __init__(self, generator=None, discriminator=None, seed=None, precision="auto", **kwargs):
+        given = {"generator": generator, "discriminator": discriminator,
+                 **{name: kwargs.pop(name, None) for name in self.network_names[2:]}}
         super().__init__(**kwargs)
         self.precision = precision
-        self.generator = generator
-        self.discriminator = discriminator
-        self.latent_dim = int(latent_dim or generator.inputs[0].shape[-1]) if self.takes_noise else None
+        if any(net is None for net in given.values()):
+            with runtime.precision_scope(runtime.dtype_policy(self, precision)):
+                given = {name: net if net is not None else self.build_network(name) for name, net in given.items()}
+        for name, net in given.items():
+            setattr(self, name, net)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.loss_names}
-        self.built = True  # both networks are functional models, built at construction
+        self.built = True  # the networks are functional models, built at construction
+
+    def build_network(self, name):
+        """Build the network called ``name`` (one of ``network_names``) when the caller gave none;
+        runs under the model's dtype policy. Subclasses build their paper's networks here."""
+        raise TypeError(f"{type(self).__name__} has no default {name}: pass {name}=<a keras.Model>.")
+
+    def networks(self):
+        """Every network this model trains, in ``network_names`` order."""
+        return [getattr(self, name) for name in self.network_names]
+
+    def measured_as(self):
+        """The row of ``runtime.MEASURED`` this model runs by (default: its class's, along the MRO)."""
+        return None
 
     # -- training machinery -------------------------------------------------------------
     def default_optimizers(self):
@@ -73,9 +74,11 @@ class AdversarialModel(keras.Model):
         return (keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5))
 
     def compile(self, g_optimizer=None, d_optimizer=None, steps_per_execution="auto", **kwargs):
+        """``jit_compile`` and ``steps_per_execution`` default to what ``gankit.runtime`` resolves
+        for this model on this machine (``"auto"``: chosen at ``fit``, from the steps per epoch)."""
         kwargs.setdefault("optimizer", None)
-        kwargs.setdefault("jit_compile", self.resolve_jit_compile())
-        self._auto_steps = steps_per_execution == "auto"  # chosen per fit, see resolve_steps_per_execution
+        kwargs.setdefault("jit_compile", runtime.for_model(self).jit_compile)
+        self._auto_steps = steps_per_execution == "auto"
         super().compile(steps_per_execution=1 if self._auto_steps else int(steps_per_execution), **kwargs)
         default_g, default_d = self.default_optimizers()
         self.g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer is not None else default_g
@@ -85,28 +88,7 @@ class AdversarialModel(keras.Model):
                 keras.optimizers.LossScaleOptimizer(o))
             self.g_optimizer, self.d_optimizer = wrap(self.g_optimizer), wrap(self.d_optimizer)
         if tf.distribute.get_strategy().num_replicas_in_sync > 1:  # batch statistics over the global batch
-            from gankit.train import sync_batch_norm
-            sync_batch_norm(self)
-
-    def resolve_jit_compile(self):
-        """The ``jit_compile`` that ``compile()`` uses when it is not given (``runtime.jit_compile``:
-        XLA on a CPU only where this model was measured faster with it)."""
-        return runtime.jit_compile(self, self.generator.dtype_policy.compute_dtype)
-
-    def precision_scope(self, precision="auto"):
-        """Context in which a model's ``__init__`` builds its own networks: under the dtype policy
-        ``runtime.dtype_policy`` picks for this model."""
-        return runtime.precision_scope(runtime.dtype_policy(self, precision))
-
-    def measured_as(self):
-        """The row of ``runtime.MEASURED`` this model runs by (default: its class's, along the MRO)."""
-        return None
-
-    def resolve_steps_per_execution(self, steps_per_epoch=None):
-        """``steps_per_execution`` for a ``fit`` when ``compile`` was given none (``"auto"``): see
-        ``runtime.steps_per_execution``. The training is the same step for step (a test checks it);
-        callbacks' ``on_train_batch_end`` then comes once per call."""
-        return runtime.steps_per_execution(self, steps_per_epoch, self.distribute_strategy.num_replicas_in_sync)
+            train.sync_batch_norm(self)
 
     @property
     def metrics(self):
@@ -117,15 +99,6 @@ class AdversarialModel(keras.Model):
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
-
-    @staticmethod
-    def real_images(data):
-        """``fit`` passes ``x`` or ``(x, y)`` / ``(x, y, w)``; unconditional GANs use ``x`` only."""
-        return data[0] if isinstance(data, (tuple, list)) else data
-
-    def sample_latent(self, n):
-        """z ~ N(0, I) of shape (n, latent_dim), drawn from the model's own seed generator."""
-        return self.replica_sample(lambda m: keras.random.normal((m, self.latent_dim), seed=self.seed_generator), n)
 
     @staticmethod
     def replica_sample(draw, n):
@@ -162,17 +135,17 @@ class AdversarialModel(keras.Model):
             grads = [None if g is None else g / tf.cast(replicas, g.dtype) for g in grads]
         optimizer.apply_gradients(zip(grads, weights))
 
-    def call(self, z, training=False):
-        return self.generator(z, training=training)
+    def call(self, inputs, training=False):
+        return self.generator(inputs, training=training)
 
     def expected_image_shape(self):
-        """Per-example shape ``fit`` expects of ``x``: the generator's output shape. A model
-        whose training inputs are not generator-shaped overrides this to return ``None``."""
-        return tuple(self.generator.outputs[0].shape[1:])
+        """Per-example shape ``fit`` expects of ``x`` (``None``: each model's ``fit`` checks its inputs)."""
+        return None
 
     def fit(self, x=None, *args, **kwargs):
         """``keras.Model.fit``, after checking that the images fit the model (a clear error
-        instead of a shape mismatch deep inside ``train_step``)."""
+        instead of a shape mismatch deep inside ``train_step``) and that the batch size is one
+        the model can learn from; ``steps_per_execution="auto"`` is resolved here."""
         expected = self.expected_image_shape()
         if isinstance(x, tf.data.Dataset):
             spec = x.element_spec
@@ -191,19 +164,15 @@ class AdversarialModel(keras.Model):
                 f"generates images of shape {tuple(expected)}. Either build the model for your data "
                 f"({type(self).__name__}(image_shape={tuple(got)}, ...)) or load the data at the model's "
                 f"size (gankit.data.load(..., image_size={expected[0]}, channels={expected[-1]})).")
-        batch_size = fit_batch_size(x, kwargs.get("batch_size"))
+        batch_size = train.fit_batch_size(x, kwargs.get("batch_size"))
         if batch_size is not None:
             self.check_batch_size(batch_size)
         if getattr(self, "_auto_steps", False):
-            k = self.resolve_steps_per_execution(kwargs.get("steps_per_epoch"))
+            k = runtime.for_model(self, kwargs.get("steps_per_epoch")).steps_per_execution
             if k != self.steps_per_execution:
                 self.steps_per_execution = k
                 self.train_function = None  # traced for the old number of steps per call
         return super().fit(x, *args, **kwargs)
-
-    def networks(self):
-        """Every network this model trains (the generator and discriminator; CycleGAN has four)."""
-        return [self.generator, self.discriminator]
 
     def check_batch_size(self, batch_size):
         """Refuse a batch size this model cannot learn from (``fit`` calls it with the batch size
@@ -217,6 +186,105 @@ class AdversarialModel(keras.Model):
                     f"normalise fully connected features with batch norm, whose statistics over one example "
                     f"turn every input into the same output (all samples would be identical). Use a batch of "
                     f"at least 2 (the paper's is 64), e.g. fit(..., batch_size=64) or data.load(..., batch_size=64).")
+
+    @staticmethod
+    def run_batched(network, arrays, batch_size=256, training=False):
+        """``network`` on numpy ``arrays`` (one per input, same length) in slices of ``batch_size``;
+        each output concatenated back to numpy (a list when the network has several outputs)."""
+        outs = []
+        for i in range(0, len(arrays[0]), batch_size):
+            part = [a[i:i + batch_size] for a in arrays]
+            out = network(part if len(part) > 1 else part[0], training=training)
+            outs.append([np.asarray(o) for o in out] if isinstance(out, (list, tuple)) else [np.asarray(out)])
+        joined = [np.concatenate(column).astype("float32") for column in zip(*outs)]
+        return joined if len(joined) > 1 else joined[0]
+
+    # -- serialization --------------------------------------------------------------------
+    @classmethod
+    def config_arguments(cls):
+        """The constructor arguments ``get_config`` saves: every named argument of every
+        ``__init__`` along the MRO, except the networks and ``config_skip``."""
+        names = []
+        for klass in cls.__mro__:
+            if "__init__" not in vars(klass) or not issubclass(klass, AdversarialModel):
+                continue
+            for p in inspect.signature(klass.__init__).parameters.values():
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self" and p.name not in names:
+                    names.append(p.name)
+        skip = set(cls.network_names) | set(cls.config_skip)
+        return [name for name in names if name not in skip]
+
+    def get_config(self):
+        """``name``, every network (serialized) and every constructor argument, read back from the
+        attribute of the same name (so a model stores each argument it takes as ``self.<name>``)."""
+        config = {"name": self.name}
+        for name in self.network_names:
+            config[name] = keras.saving.serialize_keras_object(getattr(self, name))
+        for name in self.config_arguments():
+            if not hasattr(self, name):
+                raise TypeError(f"{type(self).__name__}.__init__ takes `{name}` but keeps no attribute self.{name}: "
+                                f"get_config saves each constructor argument from the attribute of the same name. "
+                                f"Store it in __init__ (self.{name} = {name}) or name it in config_skip.")
+            value = getattr(self, name)
+            config[name] = list(value) if isinstance(value, tuple) else value
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for name in cls.network_names:
+            if config.get(name) is not None:
+                config[name] = keras.saving.deserialize_keras_object(config[name])
+        return cls(**config)
+
+    def get_compile_config(self):
+        # Both optimizers' settings; Keras stores their state (moments, step count) in the
+        # .keras file too, so a loaded model can go on training where it stopped.
+        if not getattr(self, "compiled", False) or not hasattr(self, "g_optimizer"):
+            return {}
+        return {"g_optimizer": keras.optimizers.serialize(self.g_optimizer),
+                "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
+                "built": bool(getattr(self.g_optimizer, "built", False))}
+
+    def compile_from_config(self, config):
+        get = lambda key: keras.optimizers.deserialize(config[key]) if config.get(key) else None  # noqa: E731
+        self.compile(g_optimizer=get("g_optimizer"), d_optimizer=get("d_optimizer"))
+        if config.get("built"):  # give the saved optimizer state variables to load into
+            self.build_optimizers()
+
+    def build_optimizers(self):
+        """Create both optimizers' variables for the weights ``apply`` updates: the generator
+        side's (networks named ``generator*``) and the discriminator side's."""
+        side = lambda prefix: [w for name in self.network_names if name.startswith(prefix)  # noqa: E731
+                               for w in getattr(self, name).trainable_variables]
+        self.g_optimizer.build(side("generator"))
+        self.d_optimizer.build(side("discriminator"))
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class NoiseToImage(AdversarialModel):
+    """Base of the models whose generator maps noise to images, ``G: z -> x`` (GAN, DCGAN, WGAN,
+    CGAN, ACGAN, InfoGAN): ``latent``, ``generate`` and ``score``, and ``fit`` checks the images
+    against the generator's output shape."""
+
+    takes_noise = True
+
+    def __init__(self, generator=None, discriminator=None, latent_dim=None, **kwargs):
+        self.latent_dim = None if latent_dim is None else int(latent_dim)  # build_network may read it
+        super().__init__(generator, discriminator, **kwargs)
+        self.latent_dim = int(self.generator.inputs[0].shape[-1])  # a generator given decides
+
+    def expected_image_shape(self):
+        return tuple(self.generator.outputs[0].shape[1:])
+
+    @staticmethod
+    def real_images(data):
+        """``fit`` passes ``x`` or ``(x, y)`` / ``(x, y, w)``; unconditional GANs use ``x`` only."""
+        return data[0] if isinstance(data, (tuple, list)) else data
+
+    def sample_latent(self, n):
+        """z ~ N(0, I) of shape (n, latent_dim), drawn from the model's own seed generator."""
+        return self.replica_sample(lambda m: keras.random.normal((m, self.latent_dim), seed=self.seed_generator), n)
 
     # -- sampling (not in the hot path: plain numpy in and out) ----------------------------
     def latent(self, n, seed=None):
@@ -236,81 +304,24 @@ class AdversarialModel(keras.Model):
             z = self.latent(n, seed)
         return self.run_batched(self.generator, [np.asarray(z, dtype="float32")], batch_size, training)
 
-    @staticmethod
-    def run_batched(network, arrays, batch_size=256, training=False):
-        """``network`` on numpy ``arrays`` (one per input, same length) in slices of ``batch_size``;
-        each output concatenated back to numpy (a list when the network has several outputs)."""
-        outs = []
-        for i in range(0, len(arrays[0]), batch_size):
-            part = [a[i:i + batch_size] for a in arrays]
-            out = network(part if len(part) > 1 else part[0], training=training)
-            outs.append([np.asarray(o) for o in out] if isinstance(out, (list, tuple)) else [np.asarray(out)])
-        joined = [np.concatenate(column).astype("float32") for column in zip(*outs)]
-        return joined if len(joined) > 1 else joined[0]
-
     def score(self, images, batch_size=256):
         """D(x) = sigmoid(logit) for a batch of images (numpy), e.g. to rank samples."""
         logits = self.run_batched(self.discriminator, [np.asarray(images, dtype="float32")], batch_size)
         logits = logits[0] if isinstance(logits, list) else logits  # heads beyond the first: not a score
         return 1.0 / (1.0 + np.exp(-logits[:, 0]))
 
-    # -- serialization --------------------------------------------------------------------
-    def get_config(self):
-        config = {
-            "name": self.name,
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "latent_dim": self.latent_dim,
-            "seed": self.seed,
-            "precision": self.precision,
-        }
-        if not self.takes_noise:
-            del config["latent_dim"]
-        return config
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("generator", "discriminator"):
-            config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
-
-    def get_compile_config(self):
-        # Both optimizers' settings; Keras stores their state (moments, step count) in the
-        # .keras file too, so a loaded model can go on training where it stopped.
-        if not getattr(self, "compiled", False) or not hasattr(self, "g_optimizer"):
-            return {}
-        return {"g_optimizer": keras.optimizers.serialize(self.g_optimizer),
-                "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
-                "built": bool(getattr(self.g_optimizer, "built", False))}
-
-    def compile_from_config(self, config):
-        get = lambda key: keras.optimizers.deserialize(config[key]) if config.get(key) else None  # noqa: E731
-        self.compile(g_optimizer=get("g_optimizer"), d_optimizer=get("d_optimizer"))
-        if config.get("built"):  # give the saved optimizer state variables to load into
-            self.build_optimizers()
-
-    def build_optimizers(self):
-        """Create both optimizers' variables for the weights ``apply`` updates."""
-        self.g_optimizer.build(self.generator.trainable_variables)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-
-
+@keras.saving.register_keras_serializable(package="gankit")
 class ImageToImage(AdversarialModel):
     """Base of the models whose generator maps images to images (Pix2Pix, CycleGAN, SRGAN): no
     noise vector, ``translate`` instead of ``generate``, and ``fit`` on pairs (checked by each model)."""
 
-    takes_noise = False
+    config_skip = ("latent_dim",)
 
-    def __init__(self, generator, discriminator, seed=None, latent_dim=None, **kwargs):
+    def __init__(self, generator=None, discriminator=None, latent_dim=None, **kwargs):
         del latent_dim  # saved by gankit versions before this base existed; an image model has none
-        super().__init__(generator, discriminator, seed=seed, **kwargs)
-
-    def call(self, x, training=False):
-        return self.generator(x, training=training)
-
-    def expected_image_shape(self):
-        return None  # inputs are pairs (input, target) or (x, y): each model's fit checks them
+        super().__init__(generator, discriminator, **kwargs)
+        self.latent_dim = None
 
     def translate_with(self, network, images, input_shape, batch_size=32, training=False):
         """``network`` on numpy images: one image (H, W, C) gives one back, a batch (N, H, W, C) of
@@ -341,4 +352,3 @@ class ImageToImage(AdversarialModel):
     def score(self, images, batch_size=32):
         raise TypeError(f"{type(self).__name__}'s discriminator judges images against their input or domain: call "
                         f"model.discriminator directly.")
-

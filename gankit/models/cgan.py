@@ -4,7 +4,7 @@
 
 ``ClassConditional`` holds what every class-conditional model shares (labels in, checked
 labels out, ``generate(n, labels=...)``); ``CGAN`` adds the CGAN game with the two
-discriminator designs of seed 002.
+discriminator designs of Hung-yi Lee's lecture on conditional GANs.
 """
 
 import numpy as np
@@ -12,16 +12,16 @@ import keras
 import tensorflow as tf
 
 from gankit import losses, nets
-from gankit.models.base import AdversarialModel
+from gankit.models.base import NoiseToImage
 
 
 @keras.saving.register_keras_serializable(package="gankit")
-class ClassConditional(AdversarialModel):
+class ClassConditional(NoiseToImage):
     """A generator ``G([z, y])`` with integer class labels ``y`` in ``[0, num_classes)``."""
 
-    def __init__(self, generator, discriminator, num_classes=10, latent_dim=None, seed=None, **kwargs):
-        super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
+    def __init__(self, generator=None, discriminator=None, num_classes=10, latent_dim=None, seed=None, **kwargs):
         self.num_classes = int(num_classes)
+        super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
 
     def check_labels(self, labels, n=None):
         """Integer labels as an int32 array, or a clear error (wrong count, outside the classes)."""
@@ -77,16 +77,13 @@ class ClassConditional(AdversarialModel):
             self.check_labels(np.asarray(y).reshape(-1))
         return super().fit(x, *args, **kwargs)
 
-    def get_config(self):
-        return {**super().get_config(), "num_classes": self.num_classes}
-
 
 @keras.saving.register_keras_serializable(package="gankit")
 class CGAN(ClassConditional):
     """Mirza & Osindero 2014 with DCGAN networks, G(z | y) and D(x | y).
 
     ``design="joint"``: one logit for "real *and* matching y". With ``mismatch=True`` (the
-    algorithm of seed 002; Reed et al. 2016's matching-aware D), D also learns to reject real
+    algorithm of Hung-yi Lee's lecture; Reed et al. 2016's matching-aware D), D also learns to reject real
     images paired with a wrong label, so it cannot ignore y:
 
         L_D = -log D(x | y) - log(1 - D(G(z | y) | y)) - log(1 - D(x | y'))      y' != y
@@ -103,13 +100,14 @@ class CGAN(ClassConditional):
                  num_classes=10, design="joint", mismatch=True, filters=64, seed=None, **kwargs):
         self.image_shape = tuple(image_shape)
         self.design, self.filters = design, int(filters)
-        with self.precision_scope(kwargs.get("precision", "auto")):
-            generator = generator or nets.conditional_generator(latent_dim, self.image_shape, num_classes, filters)
-            discriminator = discriminator or nets.conditional_discriminator(self.image_shape, num_classes, filters,
-                                                                            design=design)
         super().__init__(generator, discriminator, num_classes=num_classes, latent_dim=latent_dim, seed=seed,
                          **kwargs)
         self.mismatch = bool(mismatch)
+
+    def build_network(self, name):
+        if name == "generator":
+            return nets.conditional_generator(self.latent_dim, self.image_shape, self.num_classes, self.filters)
+        return nets.conditional_discriminator(self.image_shape, self.num_classes, self.filters, design=self.design)
 
     def default_optimizers(self):
         # DCGAN's settings (the CGAN paper used SGD with momentum on MLPs; with conv nets Adam is standard).
@@ -151,6 +149,3 @@ class CGAN(ClassConditional):
         self.apply(self.g_optimizer, tape, g_loss, self.generator)
         return self.record(d_loss=d_loss, g_loss=g_loss)
 
-    def get_config(self):
-        return {**super().get_config(), "image_shape": list(self.image_shape), "design": self.design,
-                "mismatch": self.mismatch, "filters": self.filters}

@@ -52,6 +52,7 @@ class CycleGAN(ImageToImage):
     """
 
     loss_names = ("d_loss", "g_loss", "adv_loss", "cycle_loss", "identity_loss")
+    network_names = ("generator", "discriminator", "generator_f", "discriminator_x")
 
     def __init__(self, generator=None, discriminator=None, generator_f=None, discriminator_x=None,
                  image_shape=(256, 256, 3), filters=64, n_blocks=None, d_filters=64, d_layers=3,
@@ -59,14 +60,8 @@ class CycleGAN(ImageToImage):
         self.image_shape = tuple(int(s) for s in image_shape)
         self.filters, self.d_filters, self.d_layers = int(filters), int(d_filters), int(d_layers)
         self.n_blocks = None if n_blocks is None else int(n_blocks)
-        with self.precision_scope(kwargs.get("precision", "auto")):
-            generator = generator or self.build_generator("generator_g")
-            generator_f = generator_f or self.build_generator("generator_f")
-            discriminator = discriminator or self.build_discriminator("discriminator_y")
-            discriminator_x = discriminator_x or self.build_discriminator("discriminator_x")
-        super().__init__(generator, discriminator, seed=seed, **kwargs)
-        self.generator_f = generator_f
-        self.discriminator_x = discriminator_x
+        super().__init__(generator, discriminator, generator_f=generator_f, discriminator_x=discriminator_x,
+                         seed=seed, **kwargs)
         self.cycle_weight = float(cycle_weight)
         self.identity_weight = float(identity_weight)
         self.pool_size = int(pool_size)
@@ -74,6 +69,12 @@ class CycleGAN(ImageToImage):
         self.pools = {"x": ImagePool(self.image_shape, self.pool_size, pool_seed, name="pool_x"),
                       "y": ImagePool(self.image_shape, self.pool_size,
                                      None if pool_seed is None else pool_seed + 1, name="pool_y")}
+
+    def build_network(self, name):
+        paper_name = {"generator": "generator_g", "discriminator": "discriminator_y"}.get(name, name)
+        if name.startswith("generator"):
+            return self.build_generator(paper_name)
+        return self.build_discriminator(paper_name)
 
     def build_generator(self, name):
         return nets.resnet_generator(self.image_shape, filters=self.filters, n_blocks=self.n_blocks, name=name)
@@ -92,15 +93,6 @@ class CycleGAN(ImageToImage):
     def discriminator_y(self):
         """D_Y (the base class's ``discriminator``)."""
         return self.discriminator
-
-    def networks(self):
-        return [self.generator, self.generator_f, self.discriminator, self.discriminator_x]
-
-    def generator_weights(self):
-        return self.generator.trainable_weights + self.generator_f.trainable_weights
-
-    def discriminator_weights(self):
-        return self.discriminator.trainable_weights + self.discriminator_x.trainable_weights
 
     # -- training -----------------------------------------------------------------------
     def compile(self, g_optimizer=None, d_optimizer=None, total_steps=None, decay_start=None, **kwargs):
@@ -159,10 +151,6 @@ class CycleGAN(ImageToImage):
     def expected_image_shape(self):
         return self.image_shape
 
-    def build_optimizers(self):
-        self.g_optimizer.build(self.generator_weights())
-        self.d_optimizer.build(self.discriminator_weights())
-
     def fit(self, x=None, y=None, *args, **kwargs):
         """``AdversarialModel.fit`` with ``x`` a dataset of ``(x, y)`` batches (or two arrays).
 
@@ -196,20 +184,3 @@ class CycleGAN(ImageToImage):
         out = self.run_batched(network, [np.asarray(images, dtype="float32")], batch_size)
         return out.reshape(len(out), -1).mean(axis=1)
 
-    # -- serialization ------------------------------------------------------------------
-    def get_config(self):
-        config = super().get_config()
-        return {**config,
-                "generator_f": keras.saving.serialize_keras_object(self.generator_f),
-                "discriminator_x": keras.saving.serialize_keras_object(self.discriminator_x),
-                "image_shape": list(self.image_shape), "filters": self.filters, "n_blocks": self.n_blocks,
-                "d_filters": self.d_filters, "d_layers": self.d_layers, "cycle_weight": self.cycle_weight,
-                "identity_weight": self.identity_weight, "pool_size": self.pool_size}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("generator", "discriminator", "generator_f", "discriminator_x"):
-            if config.get(key) is not None:
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)

@@ -8,11 +8,11 @@ import keras
 import tensorflow as tf
 
 from gankit import losses, nets
-from gankit.models.base import AdversarialModel
+from gankit.models.base import NoiseToImage
 
 
 @keras.saving.register_keras_serializable(package="gankit")
-class GAN(AdversarialModel):
+class GAN(NoiseToImage):
     """Goodfellow et al. 2014, Algorithm 1: ``d_steps`` (k) discriminator updates, then one
     generator update, per batch.
 
@@ -24,7 +24,7 @@ class GAN(AdversarialModel):
     With k > 1 every D update draws fresh z but reuses this step's real minibatch (Algorithm 1
     samples a new one each time; feed a k-times larger batch if you need that exactly).
 
-    Defaults follow seed 001's MLP GAN: z of 64 dims, G 64->256->784 (tanh),
+    Defaults follow the minimal Keras MLP GAN that the course starts from: z of 64 dims, G 64->256->784 (tanh),
     D 784->128->1 with LeakyReLU(0.01), Adam(3e-4).
 
     Training tricks (lesson 10), all off by default:
@@ -61,9 +61,6 @@ class GAN(AdversarialModel):
         if label_smoothing is not None and not 0.5 < float(label_smoothing) <= 1.0:
             raise ValueError(f"label_smoothing is the target for real examples, e.g. 0.9 (Salimans et al. 2016), "
                              f"so it lies in (0.5, 1]; got {label_smoothing}. (It is not the amount taken off 1.)")
-        with self.precision_scope(kwargs.get("precision", "auto")):
-            generator = generator or self.build_generator(latent_dim, self.image_shape)
-            discriminator = discriminator or self.build_tricked_discriminator()
         super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
         self.loss = loss
         self.d_loss_fn, self.g_loss_fn = losses.get(loss)
@@ -74,6 +71,11 @@ class GAN(AdversarialModel):
         self.feature_layer = feature_layer
         if self.feature_matching:
             self._set_feature_net()
+
+    def build_network(self, name):
+        if name == "generator":
+            return self.build_generator(self.latent_dim, self.image_shape)
+        return self.build_tricked_discriminator()
 
     def build_generator(self, latent_dim, image_shape):
         return nets.mlp_generator(latent_dim, image_shape)
@@ -151,12 +153,6 @@ class GAN(AdversarialModel):
 
         return self.record(d_loss=d_loss, g_loss=g_loss)
 
-    def get_config(self):
-        return {**super().get_config(), "image_shape": list(self.image_shape), "loss": self.loss,
-                "d_steps": self.d_steps, "real_label": self.real_label, "label_smoothing": self.label_smoothing,
-                "feature_matching": self.feature_matching, "feature_layer": self.feature_layer,
-                "minibatch_discrimination": self.minibatch_discrimination, "kernel_dim": self.kernel_dim,
-                "pack": self.pack, "spectral_norm": self.spectral_norm}
 
 
 @keras.saving.register_keras_serializable(package="gankit")
@@ -178,6 +174,3 @@ class DCGAN(GAN):
 
     def default_optimizers(self):
         return keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5)
-
-    def get_config(self):
-        return {**super().get_config(), "filters": self.filters}

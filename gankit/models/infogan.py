@@ -17,11 +17,11 @@ import keras
 import tensorflow as tf
 
 from gankit import losses, nets
-from gankit.models.base import AdversarialModel
+from gankit.models.base import NoiseToImage
 
 
 @keras.saving.register_keras_serializable(package="gankit")
-class InfoGAN(AdversarialModel):
+class InfoGAN(NoiseToImage):
     """InfoGAN with DCGAN-style networks; the paper's MNIST setting by default: 62 noise
     dimensions, one 10-way categorical code, two continuous codes ~ U(-1, 1), lambda = 1 for
     the categorical and 0.1 for the continuous codes (§7: "a smaller lambda" keeps L_I on the
@@ -36,6 +36,7 @@ class InfoGAN(AdversarialModel):
 
 
     loss_names = ("d_loss", "g_loss", "info_loss")
+    config_skip = ("latent_dim",)  # noise_dim + num_categories + num_continuous
 
     def __init__(self, generator=None, discriminator=None, noise_dim=62, num_categories=10, num_continuous=2,
                  image_shape=(28, 28, 1), lambda_category=1.0, lambda_continuous=0.1, filters=64, hidden=1024, seed=None,
@@ -44,12 +45,14 @@ class InfoGAN(AdversarialModel):
         self.num_continuous, self.filters, self.hidden = int(num_continuous), int(filters), int(hidden or 0)
         self.image_shape = tuple(image_shape)
         latent_dim = self.noise_dim + self.num_categories + self.num_continuous
-        with self.precision_scope(kwargs.get("precision", "auto")):
-            generator = generator or nets.info_generator(latent_dim, self.image_shape, filters, self.hidden)
-            discriminator = discriminator or nets.info_discriminator(self.image_shape, self.num_categories,
-                                                                     self.num_continuous, filters, hidden=self.hidden)
         super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
         self.lambda_category, self.lambda_continuous = float(lambda_category), float(lambda_continuous)
+
+    def build_network(self, name):
+        if name == "generator":
+            return nets.info_generator(self.latent_dim, self.image_shape, self.filters, self.hidden)
+        return nets.info_discriminator(self.image_shape, self.num_categories, self.num_continuous, self.filters,
+                                       hidden=self.hidden)
 
     def default_optimizers(self):
         return keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5)
@@ -144,10 +147,3 @@ class InfoGAN(AdversarialModel):
         _, category, continuous = self.run_batched(self.discriminator, [np.asarray(images, "float32")], batch_size)
         return category.argmax(axis=1), continuous[:, :self.num_continuous]
 
-    def get_config(self):
-        config = super().get_config()
-        config.pop("latent_dim")
-        return {**config, "noise_dim": self.noise_dim, "num_categories": self.num_categories,
-                "num_continuous": self.num_continuous, "image_shape": list(self.image_shape),
-                "lambda_category": self.lambda_category, "lambda_continuous": self.lambda_continuous,
-                "filters": self.filters, "hidden": self.hidden}

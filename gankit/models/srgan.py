@@ -41,6 +41,7 @@ class SRGAN(ImageToImage):
     """
 
     loss_names = ("d_loss", "g_loss", "content_loss", "adv_loss")
+    config_skip = ImageToImage.config_skip + ("feature_extractor", "content_weights")  # saved by get_config
 
     def __init__(self, generator=None, discriminator=None, scale=4, channels=3, hr_size=96, blocks=16,
                  filters=64, d_filters=64, adversarial="standard", content="auto", adv_weight=1e-3,
@@ -51,9 +52,6 @@ class SRGAN(ImageToImage):
         self.scale, self.channels, self.hr_size = int(scale), int(channels), int(hr_size)
         self.blocks, self.filters, self.d_filters = int(blocks), int(filters), int(d_filters)
         self.residual = bool(residual)
-        with self.precision_scope(kwargs.get("precision", "auto")):
-            generator = generator or nets.srresnet_generator(scale, channels, blocks, filters, residual=residual)
-            discriminator = discriminator or nets.srgan_discriminator((hr_size, hr_size, channels), d_filters)
         super().__init__(generator, discriminator, seed=seed, **kwargs)
         self.adversarial = adversarial
         self.adv_weight, self.pixel_weight = float(adv_weight), float(pixel_weight)
@@ -108,15 +106,18 @@ class SRGAN(ImageToImage):
         self.apply(self.g_optimizer, g_tape, g_loss, self.generator)
         return self.record(d_loss=d_loss, g_loss=g_loss, content_loss=content_loss, adv_loss=adv_loss)
 
+    def build_network(self, name):
+        if name == "generator":
+            return nets.srresnet_generator(self.scale, self.channels, self.blocks, self.filters,
+                                           residual=self.residual)
+        return nets.srgan_discriminator((self.hr_size, self.hr_size, self.channels), self.d_filters)
+
     def upscale(self, image, pad=8, batch_size=8):
         """Super-resolve whole pictures of any size (see :func:`upscale_with`)."""
         return nets.upscale_with(self.generator, image, self.scale, pad, batch_size)
 
     def get_config(self):
-        config = {**super().get_config(), "scale": self.scale, "channels": self.channels, "hr_size": self.hr_size,
-                  "blocks": self.blocks, "filters": self.filters, "d_filters": self.d_filters,
-                  "adversarial": self.adversarial, "content": self.content, "adv_weight": self.adv_weight,
-                  "pixel_weight": self.pixel_weight, "residual": self.residual}
+        config = super().get_config()
         if self.content == "custom":
             config["feature_extractor"] = keras.saving.serialize_keras_object(self.feature_extractor)
         return config
@@ -124,11 +125,10 @@ class SRGAN(ImageToImage):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("generator", "discriminator", "feature_extractor"):
-            if key in config:
-                config[key] = keras.saving.deserialize_keras_object(config[key])
+        if config.get("feature_extractor") is not None:
+            config["feature_extractor"] = keras.saving.deserialize_keras_object(config["feature_extractor"])
         if config.get("content") == "custom":
             config.pop("content")
         else:
-            config["content_weights"] = False
-        return cls(**config)
+            config["content_weights"] = False  # the structure only: the saved weights follow
+        return super().from_config(config)

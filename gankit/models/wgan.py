@@ -30,11 +30,11 @@ import numpy as np
 import tensorflow as tf
 
 from gankit import losses, nets
-from gankit.models.base import AdversarialModel
+from gankit.models.base import NoiseToImage
 
 
 @keras.saving.register_keras_serializable(package="gankit")
-class WGAN(AdversarialModel):
+class WGAN(NoiseToImage):
     """Arjovsky et al. 2017, Algorithm 1: n_critic = 5 critic updates (each followed by
     clipping the critic's weights to [-c, c], c = ``clip_value`` = 0.01) per generator
     update; RMSProp with learning rate 5e-5 for both networks.
@@ -62,9 +62,6 @@ class WGAN(AdversarialModel):
         if latent_dim is None:  # a generator given: its input says; else the defaults of the two nets
             latent_dim = generator.inputs[0].shape[-1] if generator is not None else 16 if self.net == "mlp" else 100
         latent_dim = int(latent_dim)
-        with self.precision_scope(kwargs.get("precision", "auto")):
-            generator = generator or self.build_generator(latent_dim, self.image_shape)
-            discriminator = discriminator or self.build_critic(self.image_shape)
         super().__init__(generator, discriminator, latent_dim=latent_dim, seed=seed, **kwargs)
         self.n_critic = int(n_critic)
         if self.n_critic < 1:
@@ -72,6 +69,11 @@ class WGAN(AdversarialModel):
         self.clip_value = None if clip_value is None else float(clip_value)
 
     # -- networks -------------------------------------------------------------------------
+    def build_network(self, name):
+        if name == "generator":
+            return self.build_generator(self.latent_dim, self.image_shape)
+        return self.build_critic(self.image_shape)
+
     def build_generator(self, latent_dim, image_shape):
         if self.net == "mlp":
             points = len(image_shape) == 1  # 2-D toys: unbounded coordinates, no tanh
@@ -144,10 +146,6 @@ class WGAN(AdversarialModel):
         """The critic's raw scores f(x) (higher = judged more real); a critic has no sigmoid."""
         return self.run_batched(self.discriminator, [np.asarray(images, dtype="float32")], batch_size)[:, 0]
 
-    def get_config(self):
-        return {**super().get_config(), "image_shape": list(self.image_shape), "net": self.net,
-                "filters": self.filters, "hidden": list(self.hidden), "norm": self.norm,
-                "n_critic": self.n_critic, "clip_value": self.clip_value}
 
 
 @keras.saving.register_keras_serializable(package="gankit")
@@ -187,6 +185,3 @@ class WGANGP(WGAN):
 
     def step_logs(self, d_loss, g_loss, w_distance, penalty):
         return {"d_loss": d_loss, "g_loss": g_loss, "w_distance": w_distance, "gp": penalty}
-
-    def get_config(self):
-        return {**super().get_config(), "gp_weight": self.gp_weight}
