@@ -12,7 +12,7 @@ import tensorflow as tf
 from PIL import Image
 
 from gankit import data
-from gankit.data import DatasetError, DatasetNotFoundError
+from gankit.data import DatasetError, DatasetNotFoundError, sources
 
 FASHION = pathlib.Path("/usr/share/datasets/fashion-mnist")
 
@@ -169,7 +169,7 @@ def test_fashion_mnist_not_found_mentions_the_debian_package(nowhere):
 def test_fashion_mnist_from_the_debian_package(tmp_path, monkeypatch):
     monkeypatch.setenv("GANKIT_DATA", str(tmp_path))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    monkeypatch.setattr(data, "REPO", tmp_path)
+    monkeypatch.setattr(sources, "REPO", tmp_path)
     images, labels, source = data.load_arrays("fashion_mnist", "test")
     assert source == str(FASHION)
     assert images.shape == (10000, 28, 28, 1) and images.dtype == np.uint8
@@ -228,10 +228,10 @@ def fake_urlopen(payload, fail_after=None, calls=None):
 
 def test_download_interrupted_leaves_nothing_behind(tmp_path, monkeypatch):
     payload = bytes(range(256)) * 4
-    monkeypatch.setattr(data.urllib.request, "urlopen", fake_urlopen(payload, fail_after=500))
+    monkeypatch.setattr(sources.urllib.request, "urlopen", fake_urlopen(payload, fail_after=500))
     dest = tmp_path / "cache" / "mnist.npz"
     with pytest.raises(ConnectionResetError):
-        data._download("https://example.invalid/mnist.npz", dest)
+        sources.fetch("https://example.invalid/mnist.npz", dest)
     assert not dest.exists()
     assert list(dest.parent.iterdir()) == []          # no .part file left over either
 
@@ -239,9 +239,9 @@ def test_download_interrupted_leaves_nothing_behind(tmp_path, monkeypatch):
 def test_download_interrupted_keeps_an_older_complete_file(tmp_path, monkeypatch):
     dest = tmp_path / "mnist.npz"
     dest.write_bytes(b"the old, complete file")
-    monkeypatch.setattr(data.urllib.request, "urlopen", fake_urlopen(b"x" * 100, fail_after=50))
+    monkeypatch.setattr(sources.urllib.request, "urlopen", fake_urlopen(b"x" * 100, fail_after=50))
     with pytest.raises(ConnectionResetError):
-        data._download("https://example.invalid/mnist.npz", dest)
+        sources.fetch("https://example.invalid/mnist.npz", dest)
     assert dest.read_bytes() == b"the old, complete file"
     assert [p.name for p in tmp_path.iterdir()] == ["mnist.npz"]
 
@@ -249,9 +249,9 @@ def test_download_interrupted_keeps_an_older_complete_file(tmp_path, monkeypatch
 def test_download_success_lands_whole(tmp_path, monkeypatch):
     payload = os.urandom(1000)
     calls = []
-    monkeypatch.setattr(data.urllib.request, "urlopen", fake_urlopen(payload, calls=calls))
+    monkeypatch.setattr(sources.urllib.request, "urlopen", fake_urlopen(payload, calls=calls))
     dest = tmp_path / "sub" / "file.bin"
-    data._download("https://example.invalid/file.bin", dest)
+    sources.fetch("https://example.invalid/file.bin", dest)
     assert dest.read_bytes() == payload
     assert [p.name for p in dest.parent.iterdir()] == ["file.bin"]
     assert calls == ["https://example.invalid/file.bin"]
@@ -270,7 +270,7 @@ def _npz_bytes(n=20):
 def test_load_arrays_downloads_into_the_keras_cache_when_online(nowhere, monkeypatch):
     calls = []
     monkeypatch.setenv("GANKIT_OFFLINE", "0")
-    monkeypatch.setattr(data.urllib.request, "urlopen", fake_urlopen(_npz_bytes(), calls=calls))
+    monkeypatch.setattr(sources.urllib.request, "urlopen", fake_urlopen(_npz_bytes(), calls=calls))
     images, labels, source = data.load_arrays("mnist", "test")
     assert calls == [data.KERAS_URL + "mnist.npz"]
     assert images.shape == (20, 28, 28, 1) and labels.dtype == np.int32
@@ -284,7 +284,7 @@ def test_load_arrays_downloads_into_the_keras_cache_when_online(nowhere, monkeyp
 
 def test_failed_download_is_reported_with_the_places_tried(nowhere, monkeypatch):
     monkeypatch.setenv("GANKIT_OFFLINE", "0")
-    monkeypatch.setattr(data.urllib.request, "urlopen", fake_urlopen(b"PK" * 100, fail_after=50))
+    monkeypatch.setattr(sources.urllib.request, "urlopen", fake_urlopen(b"PK" * 100, fail_after=50))
     with pytest.raises(DatasetNotFoundError) as err:
         data.load_arrays("mnist", "test")
     assert "the network via" in str(err.value) and "failed" in str(err.value)
@@ -294,7 +294,7 @@ def test_failed_download_is_reported_with_the_places_tried(nowhere, monkeypatch)
 def test_offline_never_calls_the_network(nowhere, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("urlopen called in offline mode")
-    monkeypatch.setattr(data.urllib.request, "urlopen", refuse)
+    monkeypatch.setattr(sources.urllib.request, "urlopen", refuse)
     with pytest.raises(DatasetNotFoundError):
         data.load_arrays("mnist", "test")
     with pytest.raises(DatasetNotFoundError):
