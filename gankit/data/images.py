@@ -194,7 +194,8 @@ def _celeba(opts):
     return _pictures("celeba", picture_folder("celeba"), opts, FOLDER_SETS["celeba"]["size"])
 
 
-@register("folder:", "images", prefix=True, locate=lambda split, path: str(_own_folder(path)))
+@register("folder:", "images", prefix=True, hint="PATH: a folder of your own pictures",
+          locate=lambda split, path: str(_own_folder(path)))
 def _folder(opts, path):
     """Any folder of your own JPG/PNG pictures, centre-cropped to a square, 64x64 by default."""
     return _pictures(f"folder:{path}", _own_folder(path), opts, 64)

@@ -136,7 +136,8 @@ def _facades(opts, direction="b2a", jitter=None):
     return _paired_set("facades", opts, direction, jitter)
 
 
-@register("paired_folder:", "paired", prefix=True)
+@register("paired_folder:", "paired", prefix=True,
+          hint="PATH: a folder of your own side-by-side pairs (input left | target right)")
 def _paired_folder(opts, path, direction="a2b", jitter=None):
     """Your own pairs: a folder of side-by-side pictures (input left | target right, as in the pix2pix
     archives; ``direction="b2a"`` swaps them), with optional ``train/``, ``val/``, ``test/`` sub-folders."""

@@ -26,15 +26,10 @@ class Dataset:
     locate: object = None    # locate(split, [path]) -> text, or raises DatasetNotFoundError
     prefix: bool = False
     #: how to get it when it is missing: None = gankit downloads it (``python -m gankit.data get``),
-    #: else one line saying where to get it
+    #: else one line saying where to get it; for a prefix, what follows the prefix
     hint: str = None
     #: the splits ``python -m gankit.data get`` fetches
     splits: tuple = ("train",)
-
-    @property
-    def summary(self):
-        """The first line of the loader's docstring."""
-        return (inspect.getdoc(self.loader) or "").split("\n")[0]
 
     def set_options(self):
         """The names of the options of this set alone, or None when it takes any (``**options``)."""

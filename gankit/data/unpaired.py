@@ -111,7 +111,7 @@ def _celeba2anime(opts, limit_y=None, crop=0.85):
     return _domains(opts, x, len(faces), pictures_dataset(anime, size, channels), len(anime))
 
 
-@register("unpaired_folder:", "unpaired", prefix=True)
+@register("unpaired_folder:", "unpaired", prefix=True, hint="PATH_X|PATH_Y: two folders of your own pictures")
 def _unpaired_folder(opts, path):
     """Your own two domains: ``load("unpaired_folder:PATH_X|PATH_Y")``, two folders of pictures
     (any number each, sub-folders included), centre-cropped to squares and resized to
@@ -160,7 +160,8 @@ def _tfds_cycle_gan(config, split, download):
             "load('unpaired_folder:PATH_X|PATH_Y').") from None
 
 
-@register("cycle_gan:", "unpaired", prefix=True)
+@register("cycle_gan:", "unpaired", prefix=True,
+          hint="NAME: a set of the CycleGAN paper through tensorflow_datasets (online once)")
 def _cycle_gan(opts, path):
     """``load("cycle_gan:NAME")``: one of the CycleGAN paper's unpaired sets (``TFDS_CYCLE_GAN``,
     e.g. ``horse2zebra``, ``monet2photo``) through tensorflow_datasets, resized to ``image_size``
