@@ -95,7 +95,7 @@ def use_mnist(mnist_root, monkeypatch):
 @pytest.fixture
 def nowhere(tmp_path, monkeypatch):
     """Every offline place gankit.data looks in is an empty temporary folder."""
-    from gankit import data
+    from gankit.data import sources
 
     places = {name: tmp_path / name for name in ("gankit_data", "keras_home", "repo", "debian")}
     for path in places.values():
@@ -103,8 +103,8 @@ def nowhere(tmp_path, monkeypatch):
     monkeypatch.setenv("GANKIT_DATA", str(places["gankit_data"]))
     monkeypatch.setenv("KERAS_HOME", str(places["keras_home"]))
     monkeypatch.setenv("GANKIT_OFFLINE", "1")
-    monkeypatch.setattr(data, "REPO", places["repo"])
-    monkeypatch.setattr(data, "DEBIAN_DATASETS", places["debian"])
+    monkeypatch.setattr(sources, "REPO", places["repo"])
+    monkeypatch.setattr(sources, "DEBIAN_DATASETS", places["debian"])
     return places
 
 
