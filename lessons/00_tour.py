@@ -125,7 +125,7 @@ L.record(keras=keras.__version__, tensorflow=tf.__version__, backend=backend, gp
 # | 文字生成图像 | “一只红色翅膀的小鸟” → 图片 | GAN-INT-CLS（2016）、StackGAN | 第 10 课 |
 # | 图像到图像的转换（成对） | 轮廓线 → 包、航拍图 → 地图、白天 → 黑夜、黑白 → 彩色 | pix2pix | 第 7 课 |
 # | 图像到图像的转换（非成对） | 照片 ↔ 油画、马 ↔ 斑马、照片 → 动漫 | CycleGAN、U-GAT-IT | 第 8 课 |
-# | 一个生成器服务多个域 | 同一张脸 → 喜、怒、惧等表情，或换发色、性别 | StarGAN | — |
+# | 一个生成器服务多个域 | 同一张脸 → 喜、怒、惧等表情，或换发色、性别 | StarGAN | 延伸阅读（第 8 课的 CycleGAN 是它的基础） |
 # | 超分辨率 | 低分辨率 → 纹理清晰的高分辨率 | SRGAN、ESRGAN | 第 9 课 |
 # | 人脸表情 / 动作迁移 | 让一张照片跟着驱动视频做表情 | First Order Motion | — |
 # | 唇形同步 | 让视频中人物的口型对上任意一段语音 | Wav2Lip | — |
@@ -154,7 +154,7 @@ L.record(keras=keras.__version__, tensorflow=tf.__version__, backend=backend, gp
 # | Text → image | "a small bird with red wings" → picture | GAN-INT-CLS (2016), StackGAN | lesson 10 |
 # | Image → image (paired) | edges → bag, aerial photo → map, day → night, black-and-white → colour | pix2pix | lesson 7 |
 # | Image → image (unpaired) | photo ↔ painting, horse ↔ zebra, photo → cartoon | CycleGAN, U-GAT-IT | lesson 8 |
-# | One generator, many domains | one face → happy, angry, fearful …, or another hair colour or gender | StarGAN | — |
+# | One generator, many domains | one face → happy, angry, fearful …, or another hair colour or gender | StarGAN | further reading (builds on lesson 8's CycleGAN) |
 # | Super-resolution | low resolution → high resolution with sharp texture | SRGAN, ESRGAN | lesson 9 |
 # | Face motion transfer | a photo follows the expressions of a driving video | First Order Motion | — |
 # | Lip sync | the mouth in a video matches any speech track | Wav2Lip | — |
@@ -283,7 +283,7 @@ L.record(mse_floor_gap=abs(loss - 1 / 48), mse_peak=guess.max())
 # - **图像翻译与复原**：pix2pix（成对数据）、CycleGAN（非成对数据）、StarGAN（多个域），SRGAN、ESRGAN（超分辨率）；
 # - **更大、更清晰**：PGGAN 渐进式增长到 1024×1024，BigGAN 把规模推上 ImageNet，StyleGAN/StyleGAN2 用风格控制生成。
 #
-# 图中每一行末尾的 “→ 第 N 课” 标出本课程在哪一课讲它。
+# 图中每一行末尾的 “→ 第 N 课” 标出本课程在哪一课讲它；本课程不展开的（如 StarGAN）标为“延伸阅读”，论文见文末参考文献。
 
 # %% [markdown] lang="en"
 # ## 0.3 A short history
@@ -305,10 +305,11 @@ L.record(mse_floor_gap=abs(loss - 1 / 48), mse_peak=guess.max())
 # - **Bigger and sharper**: PGGAN grows progressively to 1024×1024, BigGAN scales up to ImageNet, StyleGAN and
 #   StyleGAN2 steer generation through styles.
 #
-# The "→ L N" at the end of each line says which lesson of this course covers it.
+# The "→ L N" at the end of each line says which lesson of this course covers it; models the course does not cover
+# (StarGAN, for one) are marked "further reading", with the paper in the references at the end.
 
 # %%
-# (name, arXiv id: yymm.number, where it was published, idea in Chinese, idea in English, lesson)
+# (name, arXiv id: yymm.number, where it was published, idea in Chinese, idea in English, lesson or None: further reading)
 MILESTONES = [
     ("GAN", "1406.2661", "NIPS 2014", "生成器与判别器的极小极大博弈", "a generator and a discriminator play a minimax game", 1),
     ("CGAN", "1411.1784", "arXiv 2014", "生成器和判别器都以条件 y 为输入", "condition both G and D on extra information y", 3),
@@ -323,7 +324,7 @@ MILESTONES = [
     ("CycleGAN", "1703.10593", "ICCV 2017", "非成对图像翻译：循环一致性损失", "unpaired translation with a cycle-consistency loss", 8),
     ("WGAN-GP", "1704.00028", "NIPS 2017", "用梯度惩罚代替权重裁剪", "a gradient penalty instead of weight clipping", 6),
     ("PGGAN", "1710.10196", "ICLR 2018", "从 4×4 渐进式增长到 1024×1024", "progressive growing from 4×4 to 1024×1024", 10),
-    ("StarGAN", "1711.09020", "CVPR 2018", "一个生成器完成多个域之间的转换", "one generator translates between many domains", 8),
+    ("StarGAN", "1711.09020", "CVPR 2018", "一个生成器完成多个域之间的转换", "one generator translates between many domains", None),
     ("PacGAN", "1712.04086", "NeurIPS 2018", "判别器一次看一组样本，缓解模式崩溃", "D judges packs of samples against mode collapse", 10),
     ("SNGAN", "1802.05957", "ICLR 2018", "谱归一化约束判别器的 Lipschitz 常数", "spectral normalization bounds D's Lipschitz constant", 10),
     ("ESRGAN", "1809.00219", "ECCV-W 2018", "RRDB 残差块 + 相对判别器", "RRDB blocks + a relativistic discriminator", 9),
@@ -346,11 +347,12 @@ assert int(arxiv_date("1611.07004")) == 2016 and int(arxiv_date("1710.10196")) =
 fig, ax = plt.subplots(figsize=(9, 0.36 * len(MILESTONES) + 0.8))
 for row, ((name, arxiv_id, venue, idea_zh, idea_en, lesson), when) in enumerate(zip(MILESTONES, dates)):
     y = len(MILESTONES) - row
-    colour = plt.cm.viridis(lesson / 11)
+    colour = plt.cm.viridis(lesson / 11) if lesson else "0.5"
+    where = tr(f"第{lesson}课", f"L{lesson}") if lesson else tr("延伸阅读", "further reading")
     ax.plot([2014, when], [y, y], color="0.85", lw=0.8, zorder=0)
     ax.plot(when, y, "o", color=colour, ms=7)
-    ax.text(when + 0.08, y, f"{int(when)}  {name} ({venue}): {tr(idea_zh, idea_en)}  → {tr('第', 'L')}{lesson}"
-            + tr("课", ""), va="center", fontsize=8.5)
+    ax.text(when + 0.08, y, f"{int(when)}  {name} ({venue}): {tr(idea_zh, idea_en)}  → {where}",
+            va="center", fontsize=8.5)
 ax.set_xlim(2014, 2020.3)
 ax.set_ylim(0.3, len(MILESTONES) + 0.7)
 ax.set_xticks(range(2014, 2021))
@@ -932,57 +934,175 @@ assert np.array_equal(keras.layers.MaxPooling2D(2)(shifted).numpy()[0, :, :, 0],
 L.record(max_pool_sum=max_pool.sum(), avg_pool_sum=avg_pool.sum())
 
 # %% [markdown] lang="zh"
-# ## 小结
+# ## 学到了什么
 #
-# - GAN 由生成器和判别器对抗训练而成，擅长“答案不唯一”的任务：图像翻译、超分辨率、视频预测、数据增强……
-#   MSE 之类的逐像素损失会给出所有可能答案的平均，也就是模糊的图像；对抗损失迫使模型给出一个清晰的答案。
-# - 2014 年的 GAN 之后，研究沿着“受控生成”“稳定训练”“图像翻译”“更大更清晰”几条线展开；
-#   引用年份时分清 arXiv 时间和会议时间。
-# - 用 `python -m gankit.lesson N [--quick]` 或 `notebooks/` 里的笔记本运行每一课；快速模式只缩小规模，不跳过代码。
-# - 预备知识：神经元 $z=\sum_k a_k w_k + b$；sigmoid/tanh 会饱和，LeakyReLU 保留负半轴梯度；
-#   交叉熵与 sigmoid 搭配时梯度为 $(\hat y - y)x$；Adam、RMSProp 等自适应优化器；卷积的局部感受野与权值共享；池化。
+# 1. GAN 由生成器和判别器对抗训练而成，擅长“答案不唯一”的任务：图像翻译、超分辨率、视频预测、数据增强。
+# 2. 均方误差之类的逐像素损失给出所有可能答案的平均（条件均值），也就是模糊的“鬼影”；对抗损失迫使模型给出一个清晰的答案。
+# 3. 2014 年以后的研究沿“受控生成”“稳定训练”“图像翻译”“更大更清晰”几条线展开；引用年份时要分清 arXiv 时间和会议时间。
+# 4. 每一课都可以用 `python -m gankit.lesson N [--quick]` 或 `notebooks/` 里的笔记本运行；快速模式只缩小规模，不跳过代码。
+# 5. 预备知识：神经元 $z=\sum_k a_k w_k + b$；sigmoid/tanh 会饱和，LeakyReLU 保留负半轴梯度；sigmoid 加交叉熵的梯度是 $(\hat y - y)x$；
+#    Adam、RMSProp 等自适应优化器；卷积的局部感受野与权值共享；池化。
 #
 # ## 练习
 #
-# 1. 在“鬼影”实验里，把四个方向的概率改成不相等（例如向右的概率为 1/2，其他各 1/6），预测图会变成什么样？先用条件均值算出来，
-#    再改代码验证。
-# 2. 把神经元演示中的 `Dense(1)` 换成 `Dense(1, activation="tanh")`，手算输出并用 `assert` 检查。
-# 3. 在反向传播演示中把损失换成 `keras.losses.MeanSquaredError()`，推导新的梯度并用 `GradientTape` 验证
-#    （注意 Keras 的 MSE 没有 $\tfrac12$）。
-# 4. 在优化器演示中把 SGD 的学习率调到 $10^{-2}$、把 Adam 的 $\beta_1$ 调成 0.5（DCGAN 的设置），路径有什么变化？
-#    把函数里的 10 改成 100（标准 Rosenbrock 函数）再试一次。
-# 5. 用 `Conv2D(1, 3, strides=2, padding="same")` 处理 $5\times5$ 的图像，先用公式算出输出尺寸，再运行验证。
-# 6. 如果还没有 MNIST，按环境检查的提示准备好它：第 1 课就要用。
+# 1. **（简单）** 用 `Conv2D(1, 3, strides=2, padding="same")` 处理 0.5 节那张 $5\times5$ 的图像：先用公式算出输出尺寸，再运行验证。
+#    不加填充（`padding="valid"`）时又是多大？
+#
+#    <details><summary>提示</summary>
+#
+#    `padding="same"` 时输出边长是 $\lceil n/s\rceil$；`"valid"` 时用 $\lfloor (n - k)/s \rfloor + 1$。
+#    </details>
+#
+# 2. **（中等）** 在反向传播的演示中把损失换成 `keras.losses.MeanSquaredError()`，推导新的梯度，再用 `GradientTape` 验证。
+#    神经元饱和时，这个梯度和交叉熵的梯度相比有多小？
+#
+#    <details><summary>提示</summary>
+#
+#    Keras 的 MSE 是 $\frac1N\sum_i(\hat y_i - y_i)^2$，没有 $\tfrac12$，所以对 $w_k$ 的梯度是
+#    $\frac2N\sum_i(\hat y_i-y_i)\,\hat y_i(1-\hat y_i)\,x_{ik}$。
+#    </details>
+#
+# 3. **（中等）** 在“鬼影”实验里，把四个方向的概率改成不相等：向右 1/2，其他三个方向各 1/6。MSE 预测会变成什么样？
+#    先用条件均值算出预测图里最亮的像素值和 MSE 的理论下限，再改代码训练验证。
+#
+#    <details><summary>提示</summary>
+#
+#    条件均值是四种未来按概率加权的平均，所以向右的那个鬼影亮度是 1/2，其余是 1/6。每个鬼影像素的方差是 $p(1-p)$，
+#    每个鬼影有 4 个像素；把 16 个像素的方差加起来再除以 144 就是下限。训练时让每个起点按概率重复出现（例如向右的样本放 3 份）。
+#    </details>
+#
+# 4. **（开放）** 在优化器演示中把 SGD 的学习率调到 $10^{-2}$、把 Adam 的 $\beta_1$ 调成 0.5（DCGAN 的设置），
+#    再把函数里的 10 改成 100（标准的 Rosenbrock 函数）。哪种优化器最稳？你能解释为什么 GAN 常用较小的 $\beta_1$ 吗？
+#
+#    <details><summary>提示</summary>
+#
+#    学习率太大时 SGD 会在山谷两壁之间越弹越远（可以打印每一步的函数值看它是否发散）。$\beta_1$ 越小，动量记得越短；
+#    在 GAN 里“地形”随着对手一起变，过长的记忆反而有害——第 2 课、第 6 课还会回到这一点。
+#    </details>
+#
+# 前三题的参考解答在 `solutions/00_tour.py`。如果环境检查说没有找到 MNIST，请先按提示准备好它：第 1 课就要用。
+#
+# ## 参考文献
+#
+# - Ian Goodfellow, Jean Pouget-Abadie, Mehdi Mirza, Bing Xu, David Warde-Farley, Sherjil Ozair, Aaron Courville,
+#   Yoshua Bengio. *Generative Adversarial Nets*. NIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+# - Michael Mathieu, Camille Couprie, Yann LeCun. *Deep Multi-Scale Video Prediction beyond Mean Square Error*.
+#   ICLR 2016. [arXiv:1511.05440](https://arxiv.org/abs/1511.05440)（视频预测里 MSE 变模糊、对抗损失保持清晰）
+# - Diederik P. Kingma, Jimmy Ba. *Adam: A Method for Stochastic Optimization*. ICLR 2015.
+#   [arXiv:1412.6980](https://arxiv.org/abs/1412.6980)
+# - 时间线中的论文（按出现顺序）：[GAN](https://arxiv.org/abs/1406.2661)（Goodfellow 等，2014）、
+#   [CGAN](https://arxiv.org/abs/1411.1784)（Mirza 与 Osindero，2014）、[DCGAN](https://arxiv.org/abs/1511.06434)（Radford 等，2015）、
+#   [ImprovedGAN](https://arxiv.org/abs/1606.03498)（Salimans 等，2016）、[InfoGAN](https://arxiv.org/abs/1606.03657)（Chen 等，2016）、
+#   [SRGAN](https://arxiv.org/abs/1609.04802)（Ledig 等，2016）、[ACGAN](https://arxiv.org/abs/1610.09585)（Odena 等，2016）、
+#   [LSGAN](https://arxiv.org/abs/1611.04076)（Mao 等，2016）、[pix2pix](https://arxiv.org/abs/1611.07004)（Isola 等，2016）、
+#   [WGAN](https://arxiv.org/abs/1701.07875)（Arjovsky 等，2017）、[CycleGAN](https://arxiv.org/abs/1703.10593)（Zhu 等，2017）、
+#   [WGAN-GP](https://arxiv.org/abs/1704.00028)（Gulrajani 等，2017）、[PGGAN](https://arxiv.org/abs/1710.10196)（Karras 等，2017）、
+#   [StarGAN](https://arxiv.org/abs/1711.09020)（Choi 等，2017）、[PacGAN](https://arxiv.org/abs/1712.04086)（Lin 等，2017）、
+#   [SNGAN](https://arxiv.org/abs/1802.05957)（Miyato 等，2018）、[ESRGAN](https://arxiv.org/abs/1809.00219)（Wang 等，2018）、
+#   [BigGAN](https://arxiv.org/abs/1809.11096)（Brock 等，2018）、[StyleGAN](https://arxiv.org/abs/1812.04948)（Karras 等，2018）、
+#   [StyleGAN2](https://arxiv.org/abs/1912.04958)（Karras 等，2019）。
+#
+# **延伸阅读**
+#
+# - Ian Goodfellow. *NIPS 2016 Tutorial: Generative Adversarial Networks*. 2016.
+#   [arXiv:1701.00160](https://arxiv.org/abs/1701.00160)——GAN 作者本人写的长篇入门。
+# - 李宏毅（台湾大学）的机器学习课程中的 GAN 系列讲座（中文）：[课程主页](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php)。
+# - Ian Goodfellow, Yoshua Bengio, Aaron Courville. *Deep Learning*. MIT Press, 2016.
+#   [在线阅读](https://www.deeplearningbook.org/)——本课预备知识的系统讲解（第 6–9 章）。
 
 # %% [markdown] lang="en"
-# ## Recap
+# ## What you learned
 #
-# - A GAN is a generator and a discriminator trained against each other; it shines where the answer is not
-#   unique: image translation, super-resolution, video prediction, data augmentation … A per-pixel loss such as
-#   MSE returns the average of all possible answers — a blurry picture; an adversarial loss forces one sharp answer.
-# - After the GAN of 2014, research ran along threads: controlled generation, stable training, image
-#   translation, bigger and sharper; when quoting a year, tell the arXiv date from the conference date.
-# - Run each lesson with `python -m gankit.lesson N [--quick]` or from the notebooks in `notebooks/`; quick mode
-#   only shrinks the work, it skips no code.
-# - Prerequisites: a neuron $z=\sum_k a_k w_k + b$; sigmoid and tanh saturate, LeakyReLU keeps a gradient for
-#   negative inputs; cross-entropy after a sigmoid has gradient $(\hat y - y)x$; adaptive optimizers such as Adam
-#   and RMSProp; convolution's local receptive fields and weight sharing; pooling.
+# 1. A GAN is a generator and a discriminator trained against each other; it shines where the answer is not unique:
+#    image translation, super-resolution, video prediction, data augmentation.
+# 2. A per-pixel loss such as MSE returns the average of all possible answers (the conditional mean), a blurry
+#    "ghost"; an adversarial loss forces one sharp answer.
+# 3. After 2014, research ran along four threads: controlled generation, stable training, image translation, bigger
+#    and sharper; when quoting a year, tell the arXiv date from the conference date.
+# 4. Every lesson runs with `python -m gankit.lesson N [--quick]` or from the notebooks in `notebooks/`; quick mode
+#    only shrinks the work, it skips no code.
+# 5. Prerequisites: a neuron $z=\sum_k a_k w_k + b$; sigmoid and tanh saturate, LeakyReLU keeps a gradient for
+#    negative inputs; cross-entropy after a sigmoid has gradient $(\hat y - y)x$; adaptive optimizers such as Adam
+#    and RMSProp; convolution's local receptive fields and weight sharing; pooling.
 #
 # ## Exercises
 #
-# 1. In the "ghost" experiment, make the four directions unequally likely (say right with probability 1/2, the
-#    others 1/6 each). What will the prediction look like? Work it out with the conditional mean first, then change
-#    the code to check.
-# 2. Replace `Dense(1)` in the neuron demo with `Dense(1, activation="tanh")`, compute the output by hand and check
-#    it with `assert`.
-# 3. In the back-propagation demo, switch the loss to `keras.losses.MeanSquaredError()`, derive the new gradient
-#    and verify it with `GradientTape` (note that Keras' MSE has no $\tfrac12$).
-# 4. In the optimizer demo, raise SGD's learning rate to $10^{-2}$ and set Adam's $\beta_1$ to 0.5 (DCGAN's
-#    setting). How do the paths change? Then change the 10 in the function to 100 (the standard Rosenbrock
-#    function) and try again.
-# 5. Apply `Conv2D(1, 3, strides=2, padding="same")` to the $5\times5$ picture: compute the output size with the
-#    formula first, then run it.
-# 6. If MNIST was not found, get it as the environment check says: lesson 1 needs it.
+# 1. **(Easy)** Apply `Conv2D(1, 3, strides=2, padding="same")` to the $5\times5$ picture of section 0.5: compute the
+#    output size with the formula first, then run it. What is the size without padding (`padding="valid"`)?
+#
+#    <details><summary>Hint</summary>
+#
+#    With `padding="same"` the output side is $\lceil n/s\rceil$; with `"valid"` use $\lfloor (n - k)/s \rfloor + 1$.
+#    </details>
+#
+# 2. **(Medium)** In the back-propagation demo, switch the loss to `keras.losses.MeanSquaredError()`, derive the new
+#    gradient and verify it with `GradientTape`. For a saturated neuron, how small is this gradient compared with
+#    the cross-entropy's?
+#
+#    <details><summary>Hint</summary>
+#
+#    Keras' MSE is $\frac1N\sum_i(\hat y_i - y_i)^2$, with no $\tfrac12$, so the gradient with respect to $w_k$ is
+#    $\frac2N\sum_i(\hat y_i-y_i)\,\hat y_i(1-\hat y_i)\,x_{ik}$.
+#    </details>
+#
+# 3. **(Medium)** In the "ghost" experiment, make the four directions unequally likely: right with probability 1/2,
+#    the other three 1/6 each. What will the MSE prediction look like? Work out the brightest predicted pixel and the
+#    MSE floor from the conditional mean first, then change the code, train and check.
+#
+#    <details><summary>Hint</summary>
+#
+#    The conditional mean weights the four futures by their probabilities, so the "right" ghost has brightness 1/2
+#    and the others 1/6. Each ghost pixel has variance $p(1-p)$ and each ghost has 4 pixels; add the variances of the
+#    16 pixels and divide by 144 for the floor. For training, repeat each start according to the probabilities (e.g.
+#    three copies of the "right" example).
+#    </details>
+#
+# 4. **(Open)** In the optimizer demo, raise SGD's learning rate to $10^{-2}$ and set Adam's $\beta_1$ to 0.5
+#    (DCGAN's setting), then change the 10 in the function to 100 (the standard Rosenbrock function). Which optimizer
+#    is the most robust? Can you explain why GANs often use a small $\beta_1$?
+#
+#    <details><summary>Hint</summary>
+#
+#    With too large a learning rate SGD bounces ever further between the valley's walls (print the function value at
+#    every step to see whether it diverges). A smaller $\beta_1$ gives momentum a shorter memory; in a GAN the
+#    "landscape" moves with the opponent, and a long memory can hurt — lessons 2 and 6 come back to this.
+#    </details>
+#
+# Worked solutions to the first three are in `solutions/00_tour.py`. If the environment check did not find MNIST, get
+# it as the check says: lesson 1 needs it.
+#
+# ## References
+#
+# - Ian Goodfellow, Jean Pouget-Abadie, Mehdi Mirza, Bing Xu, David Warde-Farley, Sherjil Ozair, Aaron Courville,
+#   Yoshua Bengio. *Generative Adversarial Nets*. NIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+# - Michael Mathieu, Camille Couprie, Yann LeCun. *Deep Multi-Scale Video Prediction beyond Mean Square Error*.
+#   ICLR 2016. [arXiv:1511.05440](https://arxiv.org/abs/1511.05440) (MSE blurs video prediction, an adversarial loss
+#   keeps it sharp)
+# - Diederik P. Kingma, Jimmy Ba. *Adam: A Method for Stochastic Optimization*. ICLR 2015.
+#   [arXiv:1412.6980](https://arxiv.org/abs/1412.6980)
+# - The timeline's papers, in order: [GAN](https://arxiv.org/abs/1406.2661) (Goodfellow et al., 2014),
+#   [CGAN](https://arxiv.org/abs/1411.1784) (Mirza & Osindero, 2014), [DCGAN](https://arxiv.org/abs/1511.06434)
+#   (Radford et al., 2015), [ImprovedGAN](https://arxiv.org/abs/1606.03498) (Salimans et al., 2016),
+#   [InfoGAN](https://arxiv.org/abs/1606.03657) (Chen et al., 2016), [SRGAN](https://arxiv.org/abs/1609.04802)
+#   (Ledig et al., 2016), [ACGAN](https://arxiv.org/abs/1610.09585) (Odena et al., 2016),
+#   [LSGAN](https://arxiv.org/abs/1611.04076) (Mao et al., 2016), [pix2pix](https://arxiv.org/abs/1611.07004)
+#   (Isola et al., 2016), [WGAN](https://arxiv.org/abs/1701.07875) (Arjovsky et al., 2017),
+#   [CycleGAN](https://arxiv.org/abs/1703.10593) (Zhu et al., 2017), [WGAN-GP](https://arxiv.org/abs/1704.00028)
+#   (Gulrajani et al., 2017), [PGGAN](https://arxiv.org/abs/1710.10196) (Karras et al., 2017),
+#   [StarGAN](https://arxiv.org/abs/1711.09020) (Choi et al., 2017), [PacGAN](https://arxiv.org/abs/1712.04086)
+#   (Lin et al., 2017), [SNGAN](https://arxiv.org/abs/1802.05957) (Miyato et al., 2018),
+#   [ESRGAN](https://arxiv.org/abs/1809.00219) (Wang et al., 2018), [BigGAN](https://arxiv.org/abs/1809.11096)
+#   (Brock et al., 2018), [StyleGAN](https://arxiv.org/abs/1812.04948) (Karras et al., 2018),
+#   [StyleGAN2](https://arxiv.org/abs/1912.04958) (Karras et al., 2019).
+#
+# **Further reading**
+#
+# - Ian Goodfellow. *NIPS 2016 Tutorial: Generative Adversarial Networks*. 2016.
+#   [arXiv:1701.00160](https://arxiv.org/abs/1701.00160): a long introduction by the inventor of GANs.
+# - Hung-yi Lee's (National Taiwan University) GAN lectures in his machine-learning course (in Mandarin):
+#   [course page](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php).
+# - Ian Goodfellow, Yoshua Bengio, Aaron Courville. *Deep Learning*. MIT Press, 2016.
+#   [Read online](https://www.deeplearningbook.org/): the prerequisites of this lesson in depth (chapters 6–9).
 
 # %%
 L.summary()

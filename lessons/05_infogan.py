@@ -3,9 +3,9 @@
 #
 # 第 2 课在 DCGAN 的隐空间里做向量运算时我们看到：沿一个方向走，亮度变了，衣服的种类往往也跟着变——
 # 普通 GAN 的隐向量 $z$ 的各个维度把各种属性**纠缠**在一起。第 3、4 课用标签解决了“画哪一类”，但标签要人来标。
-# InfoGAN（Chen 等，2016，种子文档 004 称其为 OpenAI 当年的“五大突破”之一）问的是：**不用任何标签**，
+# InfoGAN（Chen 等，2016，曾被称为 OpenAI 当年的“五大突破”之一）问的是：**不用任何标签**，
 # 能不能让隐向量里的某几维自己“长出”意义，比如一维管数字是几、一维管倾斜、一维管笔画粗细？
-# 种子文档 002 把这类任务叫作“无监督条件生成”。
+# 李宏毅老师的课程把这类任务叫作“无监督条件生成”。
 #
 # 本课内容：
 #
@@ -24,9 +24,9 @@
 # Doing vector arithmetic in DCGAN's latent space in lesson 2, we saw that walking in one direction changed the
 # brightness, and often the kind of garment too: a plain GAN's latent vector $z$ **entangles** the attributes across
 # its dimensions. Lessons 3 and 4 used labels to control "which class", but labels have to be made by people. InfoGAN
-# (Chen et al., 2016; seed document 004 notes it was called one of OpenAI's "five breakthroughs" of that year) asks:
+# (Chen et al., 2016; once called one of OpenAI's "five breakthroughs" of that year) asks:
 # **without any labels**, can a few dimensions of the latent vector grow a meaning of their own, one for which digit,
-# one for the slant, one for the stroke width? Seed document 002 calls such tasks "unsupervised conditional
+# one for the slant, one for the stroke width? Hung-yi Lee's course calls such tasks "unsupervised conditional
 # generation".
 #
 # In this lesson:
@@ -182,7 +182,7 @@ assert np.isclose(lower_bound(posterior), info) and lower_bound(biased_q) < info
 # %% [markdown] lang="zh"
 # ### InfoGAN 的目标函数与 $\lambda$
 #
-# 把下界加进第 1 课的极小极大博弈，用权重 $\lambda$ 平衡两者（论文式 (6)）：
+# 把下界加进第 1 课的极小极大博弈，用权重 $\lambda$ 平衡两者（Chen 等，2016，式 (6)）：
 #
 # $$\min_{G,Q}\ \max_D\ V_\text{InfoGAN}(D,G,Q)=V(D,G)-\lambda\,L_I(G,Q).$$
 #
@@ -201,7 +201,7 @@ assert np.isclose(lower_bound(posterior), info) and lower_bound(biased_q) < info
 # %% [markdown] lang="en"
 # ### InfoGAN's objective and $\lambda$
 #
-# Add the bound to lesson 1's minimax game, with a weight $\lambda$ balancing the two (equation (6) of the paper):
+# Add the bound to lesson 1's minimax game, with a weight $\lambda$ balancing the two (Chen et al., 2016, Eq. 6):
 #
 # $$\min_{G,Q}\ \max_D\ V_\text{InfoGAN}(D,G,Q)=V(D,G)-\lambda\,L_I(G,Q).$$
 #
@@ -250,8 +250,7 @@ print(f"categorical L_I of the untrained model: {L_I_estimate:.3f} nats (at most
 # 完整模式：MNIST 全部 60000 张训练图，批大小 128，5 轮。网络按论文附录 C 的表 1：生成器先经过一个 1024 维的全连接层，
 # 判别器在两层卷积之后也有一个 1024 维的全连接层（`hidden=1024`，`gankit` 的默认值），$Q$ 头接在这一层上；
 # 卷积宽度减半（`filters=32`）以适应 CPU。优化器按论文附录，判别器和 $Q$ 用 Adam $2\times10^{-4}$，生成器用 $10^{-3}$。
-# 在 2 核 CPU 上实测 5 轮用了约 35 分钟（每轮 5–9 分钟，机器负载很高，同时跑着另外五个训练任务）；空闲机器上估计约为它的三分之一。
-# 有 GPU 时估计 1–2 分钟（估计值）。数据用 `labels=False` 加载：InfoGAN 从头到尾没见过一个标签，
+# 5 轮在 2 核 CPU 上估计约 12 分钟，在 GPU 上估计 1–2 分钟。数据用 `labels=False` 加载：InfoGAN 从头到尾没见过一个标签，
 # 标签只在第 5 节用来**评估**。想换成 Fashion-MNIST，用 `--dataset fashion_mnist` 运行（或改 `L.dataset(...)` 的默认值）：
 # 类别编码仍会分出 10 组，但它们未必与 10 种衣物一一对应（比如衬衫、T 恤、套头衫可能被并成一组，鞋子被按样式分开）。
 #
@@ -267,9 +266,8 @@ print(f"categorical L_I of the untrained model: {L_I_estimate:.3f} nats (at most
 # appendix C: the generator starts with a 1024-unit fully connected layer, and the discriminator has a 1024-unit fully
 # connected layer after its two convolutions (`hidden=1024`, gankit's default), on which the $Q$ head sits; the
 # convolutions are half as wide (`filters=32`) to suit a CPU. As in the appendix, Adam with $2\times10^{-4}$ for the
-# discriminator and $Q$ and $10^{-3}$ for the generator. On 2 CPU cores the 5 epochs took about 35 minutes (5–9
-# minutes per epoch on a heavily loaded machine running five other training jobs); expect about a third of that on an
-# idle machine, and 1–2 minutes on a GPU (estimates). The data are loaded with `labels=False`: InfoGAN never sees a single label; the labels are
+# discriminator and $Q$ and $10^{-3}$ for the generator. The 5 epochs should take about 12 minutes on
+# 2 CPU cores and 1–2 minutes on a GPU (estimates). The data are loaded with `labels=False`: InfoGAN never sees a single label; the labels are
 # used only to **evaluate** in section 5. To switch to Fashion-MNIST run with `--dataset fashion_mnist` (or change the default of `L.dataset(...)`): the
 # categorical code still splits the data into 10 groups, but they need not match the 10 garments one to one (shirts,
 # T-shirts and pullovers may share a group while shoes are split by style).
@@ -421,7 +419,7 @@ print("how well Q reads the continuous codes back (correlation):", ", ".join(f"{
 L.record(**{f"q_recovery.c{i + 2}": r for i, r in enumerate(recovery)})
 
 # %% [markdown] lang="zh"
-# 读表时注意：在较早一次完整模式运行（较窄的网络、没有 1024 维全连接层）中，两个连续编码都主要与倾斜相关（相关系数 +0.30 和 −0.37），
+# 读表时注意：训练不够充分时（例如网络较窄、没有 1024 维全连接层），常见的情形是两个连续编码都主要与倾斜相关（相关系数约 +0.3 和 −0.4），
 # 与墨量几乎无关；扫描图里 $c_2$ 让数字向一个方向转，$c_3$ 向另一个方向转、同时改变笔画的形状。可见短时间的训练常常只把属性分开一部分，
 # 而 $Q$ 读回连续编码的相关系数约为 0.95：编码确实被“画”进了图里，只是它们的含义未必与我们命名的属性一一对应。对照你这次运行打印的数字看看。
 #
@@ -444,8 +442,8 @@ L.record(**{f"q_recovery.c{i + 2}": r for i, r in enumerate(recovery)})
 # 论文训练得更久、卷积更宽；再加上 InfoGAN 对随机种子敏感，多训练几轮、换几个种子（练习 3）是值得的。
 
 # %% [markdown] lang="en"
-# How to read the table: in an earlier full-mode run (narrower networks, without the 1024-unit layers) both continuous
-# codes correlated mainly with slant (+0.30 and −0.37) and hardly with ink; in the sweeps $c_2$ turned the digits one
+# How to read the table: with too little training (narrower networks without the 1024-unit layers, say) a common outcome
+# is that both continuous codes correlate mainly with slant (about +0.3 and −0.4) and hardly with ink; in the sweeps $c_2$ turned the digits one
 # way, $c_3$ the other way while also changing the stroke's shape. Short training often separates the attributes only
 # in part, while $Q$ reads the continuous codes back with a correlation of about 0.95: the codes really are drawn into
 # the pictures, but their meanings need not match the attributes we have names for. Compare with the numbers your run
@@ -528,51 +526,152 @@ L.show(fig, "code_class_matching")
 # %% [markdown] lang="zh"
 # 行已按匹配到的类别排好序，所以对角线越亮，编码与数字对应得越好；一行里有两个亮格，说明这个编码值把两个数字混在了一起。
 #
-# ## 小结
+# ## 学到了什么
 #
-# - InfoGAN 把生成器的输入分成噪声 $z$ 和隐编码 $c$，要求 $c$ 与生成图的互信息 $I(c;G(z,c))$ 大，这样 $c$ 就不能被无视。
-# - 互信息算不出来，就用辅助分布 $Q(c\mid x)$ 得到变分下界 $L_I(G,Q)=\mathbb{E}[\log Q(c\mid x)]+H(c)\le I$；
-#   目标为 $\min_{G,Q}\max_D V(D,G)-\lambda L_I(G,Q)$。$Q$ 与判别器共享主干，类别编码用交叉熵，连续编码用平方误差，
-#   连续编码的 $\lambda$ 取得更小。
-# - 全程不用标签，类别编码就可能学到“数字是几”，连续编码学到倾斜、粗细这样的属性；扫描一个编码就能看到它管什么。
-# - 评估无监督的编码，要先用匈牙利算法找编码值与类别的最佳一一匹配，再算准确率。
+# 1. InfoGAN 把生成器的输入分成噪声 $z$ 和隐编码 $c$，要求 $c$ 与生成图的互信息 $I(c;G(z,c))$ 大，这样 $c$ 就不能被无视。
+# 2. 互信息算不出来，就用辅助分布 $Q(c\mid x)$ 得到变分下界 $L_I(G,Q)=\mathbb{E}[\log Q(c\mid x)]+H(c)\le I$；
+#    目标为 $\min_{G,Q}\max_D V(D,G)-\lambda L_I(G,Q)$。
+# 3. $Q$ 与判别器共享主干；类别编码用交叉熵，连续编码用平方误差（方差固定为 1 的高斯），连续编码的 $\lambda$ 取得更小。
+# 4. 全程不用标签，类别编码就可能学到“数字是几”，连续编码学到倾斜、粗细这样的属性；扫描一个编码就能看到它管什么。
+# 5. 评估无监督的编码，要先用匈牙利算法找编码值与类别的最佳一一匹配，再算准确率。
 #
 # ## 练习
 #
-# 1. 把连续编码的 $\lambda$ 改成 1（`models.InfoGAN(lambda_continuous=1.0)`）或 0，重新训练。连续编码还管倾斜和粗细吗？样本质量呢？
-# 2. 把类别编码的 $\lambda$ 设为 0：这时 InfoGAN 退化成普通的 DCGAN。类别扫描的每一行还是同一个数字吗？无监督准确率是多少？
-# 3. 用不同的随机种子训练 3 次，记录无监督准确率和被合并的数字对。哪几个数字最容易被合并？
-# 4. 把类别编码改成 20 个值（`num_categories=20`）。编码会把同一个数字按写法分成几组吗？这时的一一匹配应该怎么改？
-# 5. 在 Fashion-MNIST 上训练，看看类别编码把衣物分成了哪几组，与真实类别的匹配准确率是多少。
+# 1. **（简单）** 用第 1 节的 `mutual_information` 回答：如果生成器把 10 个类别编码两两合并（看图只能看出 $c$ 属于哪一对），
+#    $I(c;x)$ 是多少？如果类别编码有 20 个值、而且从图上都能读出来呢？
+#
+#    <details><summary>提示</summary>
+#
+#    $I=H(c)-H(c\mid x)$。合并成对时，看了图之后每一对里还剩两个等可能的值，$H(c\mid x)=\log 2$。
+#    联合分布表可以写成一个 $10\times5$ 的矩阵。
+#    </details>
+#
+# 2. **（中等）** 方差固定为 1 的高斯分布 $Q(c\mid x)=\mathcal N(\mu(x),1)$ 的负对数似然是多少？用一个 `lambda_category=0`、
+#    `lambda_continuous=1` 的未训练模型验证：`model.info_loss` 等于 $\tfrac12(c-\mu)^2$ 对两个连续编码求和、再对样本取平均。
+#
+#    <details><summary>提示</summary>
+#
+#    $-\log\mathcal N(c;\mu,1)=\tfrac12(c-\mu)^2+\tfrac12\log(2\pi)$。常数项不影响梯度，所以代码里把它省掉了。
+#    $\mu$ 就是判别器第三个输出（`run_batched` 返回的最后一项）。
+#    </details>
+#
+# 3. **（中等）** 把类别编码改成 20 个值（`num_categories=20`）时，编码可能把同一个数字按写法分成两组。这时一一匹配还合适吗？
+#    写一个“多对一”的评估：每个编码值映射到它最常对应的类别。在一个“每个数字都被拆成两个编码值”的人造例子上比较两种评估。
+#
+#    <details><summary>提示</summary>
+#
+#    `linear_sum_assignment` 在 $20\times10$ 的计数矩阵上只会给 10 个编码值分配类别，另外 10 个全算错；
+#    多对一的准确率就是 `counts.max(axis=1).sum() / counts.sum()`。想一想：编码值越多，多对一的评估越容易“作弊”。
+#    </details>
+#
+# 4. **（开放）** 用不同的随机种子训练 3 次，记录无监督准确率和被合并的数字对；或者把连续编码的 $\lambda$ 改成 1 或 0、
+#    在 Fashion-MNIST 上训练。连续编码还管倾斜和粗细吗？类别编码把衣物分成了哪几组？
+#
+#    <details><summary>提示</summary>
+#
+#    用 `python -m gankit.lesson 5 --seed S` 换种子；`--dataset fashion_mnist` 换数据集。比较第 5 节的计数矩阵，
+#    看哪些类别总是落在同一个编码值里。
+#    </details>
+#
+# 前三题的参考解答在 `solutions/05_infogan.py`。
+#
+# ## 参考文献
+#
+# - Xi Chen, Yan Duan, Rein Houthooft, John Schulman, Ilya Sutskever, Pieter Abbeel. *InfoGAN: Interpretable
+#   Representation Learning by Information Maximizing Generative Adversarial Nets*. NIPS 2016.
+#   [arXiv:1606.03657](https://arxiv.org/abs/1606.03657)——第 5 节的变分下界与引理 5.1、式 (6) 的目标函数、附录 C 的网络结构。
+# - Ian Goodfellow 等. *Generative Adversarial Nets*. NIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+# - Alec Radford, Luke Metz, Soumith Chintala. *Unsupervised Representation Learning with Deep Convolutional
+#   Generative Adversarial Networks*. ICLR 2016. [arXiv:1511.06434](https://arxiv.org/abs/1511.06434)
+# - Harold W. Kuhn. *The Hungarian Method for the Assignment Problem*. Naval Research Logistics Quarterly, 1955.
+#   [doi:10.1002/nav.3800020109](https://doi.org/10.1002/nav.3800020109)
+#
+# **延伸阅读**
+#
+# - 李宏毅（台湾大学）机器学习课程中的 GAN 系列讲座（中文，“无监督条件生成”一节）：
+#   [课程主页](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php)。
+# - Thomas M. Cover, Joy A. Thomas. *Elements of Information Theory*（第 2 版）. Wiley, 2006. 第 2 章：熵与互信息。
 
 # %% [markdown] lang="en"
 # The rows are sorted by their matched class, so the brighter the diagonal, the better codes and digits correspond;
 # two bright cells in one row mean that code value mixes two digits.
 #
-# ## Recap
+# ## What you learned
 #
-# - InfoGAN splits the generator's input into noise $z$ and a latent code $c$ and asks for high mutual information
-#   $I(c;G(z,c))$ between the code and the picture, so the code cannot be ignored.
-# - Mutual information cannot be computed, so an auxiliary distribution $Q(c\mid x)$ gives the variational lower bound
-#   $L_I(G,Q)=\mathbb{E}[\log Q(c\mid x)]+H(c)\le I$; the objective is $\min_{G,Q}\max_D V(D,G)-\lambda L_I(G,Q)$. $Q$
-#   shares the discriminator's body, the categorical code uses a cross-entropy and the continuous codes a squared
-#   error, with a smaller $\lambda$ for the continuous codes.
-# - Without any labels, the categorical code can learn "which digit" and the continuous codes attributes such as
-#   slant and stroke width; sweeping one code shows what it controls.
-# - To evaluate an unsupervised code, first find the best one-to-one matching of code values and classes with the
-#   Hungarian algorithm, then compute the accuracy.
+# 1. InfoGAN splits the generator's input into noise $z$ and a latent code $c$ and asks for high mutual information
+#    $I(c;G(z,c))$ between the code and the picture, so the code cannot be ignored.
+# 2. Mutual information cannot be computed, so an auxiliary distribution $Q(c\mid x)$ gives the variational lower
+#    bound $L_I(G,Q)=\mathbb{E}[\log Q(c\mid x)]+H(c)\le I$; the objective is $\min_{G,Q}\max_D V(D,G)-\lambda L_I(G,Q)$.
+# 3. $Q$ shares the discriminator's body; the categorical code uses a cross-entropy and the continuous codes a squared
+#    error (a Gaussian of variance 1), with a smaller $\lambda$ for the continuous codes.
+# 4. Without any labels, the categorical code can learn "which digit" and the continuous codes attributes such as
+#    slant and stroke width; sweeping one code shows what it controls.
+# 5. To evaluate an unsupervised code, first find the best one-to-one matching of code values and classes with the
+#    Hungarian algorithm, then compute the accuracy.
 #
 # ## Exercises
 #
-# 1. Set the continuous codes' $\lambda$ to 1 (`models.InfoGAN(lambda_continuous=1.0)`) or to 0 and retrain. Do the
-#    continuous codes still control slant and width? What about sample quality?
-# 2. Set the categorical code's $\lambda$ to 0: InfoGAN becomes a plain DCGAN. Is each row of the categorical sweep
-#    still one digit? What is the unsupervised accuracy?
-# 3. Train 3 times with different random seeds and record the unsupervised accuracy and the merged digit pairs. Which
-#    digits are merged most often?
-# 4. Give the categorical code 20 values (`num_categories=20`). Does the code split a digit into groups by
-#    handwriting? How should the one-to-one matching change then?
-# 5. Train on Fashion-MNIST: which groups does the categorical code form, and how well do they match the true classes?
+# 1. **(Easy)** With section 1's `mutual_information`: if the generator merges the 10 categorical codes in pairs (the
+#    picture only tells which pair $c$ is in), what is $I(c;x)$? And with 20 code values, all readable from the picture?
+#
+#    <details><summary>Hint</summary>
+#
+#    $I=H(c)-H(c\mid x)$. With pairs merged, two equally likely values remain after seeing the picture, so
+#    $H(c\mid x)=\log 2$. The joint table can be a $10\times5$ matrix.
+#    </details>
+#
+# 2. **(Medium)** What is the negative log-likelihood of a Gaussian $Q(c\mid x)=\mathcal N(\mu(x),1)$ with variance
+#    fixed at 1? Check on an untrained model with `lambda_category=0` and `lambda_continuous=1` that `model.info_loss`
+#    equals $\tfrac12(c-\mu)^2$ summed over the two continuous codes and averaged over the samples.
+#
+#    <details><summary>Hint</summary>
+#
+#    $-\log\mathcal N(c;\mu,1)=\tfrac12(c-\mu)^2+\tfrac12\log(2\pi)$. The constant does not change any gradient, so the
+#    code leaves it out. $\mu$ is the discriminator's third output (the last item `run_batched` returns).
+#    </details>
+#
+# 3. **(Medium)** With 20 categorical values (`num_categories=20`) the code may split one digit into two groups by
+#    handwriting. Is a one-to-one matching still right then? Write a "many-to-one" evaluation that maps each code value
+#    to the class it most often goes with, and compare the two on a made-up example where every digit is split into two
+#    code values.
+#
+#    <details><summary>Hint</summary>
+#
+#    On a $20\times10$ count matrix, `linear_sum_assignment` gives a class to only 10 code values and counts the other
+#    10 as wrong; the many-to-one accuracy is `counts.max(axis=1).sum() / counts.sum()`. Think about it: the more code
+#    values, the easier it is for many-to-one to "cheat".
+#    </details>
+#
+# 4. **(Open)** Train 3 times with different random seeds and record the unsupervised accuracy and the merged digit
+#    pairs; or set the continuous codes' $\lambda$ to 1 or 0, or train on Fashion-MNIST. Do the continuous codes still
+#    control slant and width? Which groups does the categorical code form among garments?
+#
+#    <details><summary>Hint</summary>
+#
+#    `python -m gankit.lesson 5 --seed S` changes the seed, `--dataset fashion_mnist` the dataset. Compare section 5's
+#    count matrices and look for classes that always land on the same code value.
+#    </details>
+#
+# Worked solutions to the first three are in `solutions/05_infogan.py`.
+#
+# ## References
+#
+# - Xi Chen, Yan Duan, Rein Houthooft, John Schulman, Ilya Sutskever, Pieter Abbeel. *InfoGAN: Interpretable
+#   Representation Learning by Information Maximizing Generative Adversarial Nets*. NIPS 2016.
+#   [arXiv:1606.03657](https://arxiv.org/abs/1606.03657): the variational bound and Lemma 5.1 of section 5, the
+#   objective of Eq. 6, the networks of appendix C.
+# - Ian Goodfellow et al. *Generative Adversarial Nets*. NIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+# - Alec Radford, Luke Metz, Soumith Chintala. *Unsupervised Representation Learning with Deep Convolutional
+#   Generative Adversarial Networks*. ICLR 2016. [arXiv:1511.06434](https://arxiv.org/abs/1511.06434)
+# - Harold W. Kuhn. *The Hungarian Method for the Assignment Problem*. Naval Research Logistics Quarterly, 1955.
+#   [doi:10.1002/nav.3800020109](https://doi.org/10.1002/nav.3800020109)
+#
+# **Further reading**
+#
+# - Hung-yi Lee's (National Taiwan University) GAN lectures in his machine-learning course (in Mandarin; the part on
+#   unsupervised conditional generation): [course page](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php).
+# - Thomas M. Cover, Joy A. Thomas. *Elements of Information Theory* (2nd ed.). Wiley, 2006. Chapter 2: entropy and
+#   mutual information.
 
 # %%
 L.summary()
