@@ -739,8 +739,8 @@ for kind in KINDS:
 # (project the 2-D points onto 64 random directions, compute $W_1$ by sorted pairing on each, average).
 
 # %%
-seed0 = SEEDS[0]
-gp_curve, gan_curve = ring["WGAN-GP", seed0]["curve"], ring["GAN", seed0]["curve"]
+first_seed = SEEDS[0]
+gp_curve, gan_curve = ring["WGAN-GP", first_seed]["curve"], ring["GAN", first_seed]["curve"]
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
 for ax, curve, key, name in [(axes[0], gp_curve, "w_distance", tt("WGAN-GP 评论家的 W 估计", "WGAN-GP critic's W estimate")),
                              (axes[1], gan_curve, "d_loss", tt("GAN 判别器损失", "GAN discriminator loss"))]:
@@ -806,11 +806,11 @@ L.record(**{f"corr_with_sliced_w1.{k}": v for k, v in corr.items()})
 # gradient norm 1 between real and fake samples).
 
 # %%
-keras.utils.set_random_seed(seed0)
-wgan = models.WGAN(image_shape=(2,), latent_dim=LATENT, hidden=HIDDEN, seed=seed0)   # clip 0.01, RMSProp(5e-5)
+keras.utils.set_random_seed(first_seed)
+wgan = models.WGAN(image_shape=(2,), latent_dim=LATENT, hidden=HIDDEN, seed=first_seed)   # clip 0.01, RMSProp(5e-5)
 wgan.compile()
 clip_steps = L.pick(full=1000, quick=100)
-ring_points = data.toy_points("gaussian_ring", n=50000, std=RING_STD, seed=seed0)
+ring_points = data.toy_points("gaussian_ring", n=50000, std=RING_STD, seed=first_seed)
 ring_ds = tf.data.Dataset.from_tensor_slices(ring_points).repeat().batch(M * wgan.n_critic)
 wgan.fit(ring_ds, epochs=1, steps_per_epoch=clip_steps, verbose=0)
 assert int(wgan.d_optimizer.iterations) == wgan.n_critic * int(wgan.g_optimizer.iterations)
@@ -825,7 +825,7 @@ def input_gradient_norms(critic, real, fake):
     return np.linalg.norm(np.array(tape.gradient(scores, x_hat)), axis=1)
 
 
-gp_model = ring["WGAN-GP", seed0]["model"]
+gp_model = ring["WGAN-GP", first_seed]["model"]
 clip_weights = np.concatenate([np.ravel(w) for w in wgan.critic.trainable_weights])
 gp_weights = np.concatenate([np.ravel(w) for w in gp_model.critic.trainable_weights])
 real_pts = ring_eval[:1000]
