@@ -13,7 +13,7 @@
 #    评论家的损失能跟着样本质量走；在 Fashion-MNIST 上训练 WGAN-GP；
 # 6. **LSGAN**（最小二乘 GAN）以及《Are GANs Created Equal?》这篇大规模对比告诉我们什么。
 #
-# 快速模式（`GANKIT_QUICK=1`）一分钟左右跑完，只检查代码；完整模式把每个实验都训练到位（时间见 6.6 和 6.8 节）。
+# 快速模式（`GANKIT_QUICK=1`）一分钟左右跑完，只检查代码；完整模式把每个实验都训练到位，在 2 核 CPU 上约需半小时。
 
 # %% [markdown] lang="en"
 # # Lesson 6 · WGAN and WGAN-GP
@@ -34,7 +34,7 @@
 # 6. **LSGAN** (least squares GAN) and what the large-scale study "Are GANs Created Equal?" tells us.
 #
 # Quick mode (`GANKIT_QUICK=1`) runs in about a minute and only checks the code; full mode trains every experiment
-# properly (timings in sections 6.6 and 6.8).
+# properly and takes about half an hour on a 2-core CPU.
 
 # %%
 import pathlib, sys
@@ -76,7 +76,7 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 # 于是 $\mathrm{JS}=\log 2$——**不管两个分布相距多远**。对生成器来说，这意味着“挪近一点”和“原地不动”的损失一样，梯度为 0。
 #
 # 这不是罕见的情形：图像分布集中在高维空间里的低维流形上，随机初始化的生成器给出的分布也在一个低维流形上，
-# 两个低维流形几乎必然“不重叠或重叠部分可忽略”（Arjovsky 与 Bottou 2017，种子文档 001 转述）。这时存在一个完美的判别器，
+# 两个低维流形几乎必然“不重叠或重叠部分可忽略”（[Arjovsky 与 Bottou, 2017](https://arxiv.org/abs/1701.04862)）。这时存在一个完美的判别器，
 # 判别器越接近最优，生成器得到的梯度就越接近 0；判别器训练得不好，梯度又不准。只有不好不坏才行，而这个火候很难把握。
 #
 # 下面在一维上算一算：真实分布 $P_r=U[0,\,0.5]$，生成分布 $P_\theta=U[\theta,\,\theta+0.5]$，把 $\theta$ 从 $-2$ 挪到 $2$，
@@ -96,7 +96,7 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 #
 # This is not a rare case: images concentrate on a low-dimensional manifold of a high-dimensional space, a randomly
 # initialised generator's distribution lies on a low-dimensional manifold too, and two such manifolds almost surely
-# do not overlap, or overlap negligibly (Arjovsky and Bottou 2017, summarised in seed document 001). Then a perfect
+# do not overlap, or overlap negligibly ([Arjovsky and Bottou, 2017](https://arxiv.org/abs/1701.04862)). Then a perfect
 # discriminator exists; the closer the discriminator gets to it, the closer to 0 the generator's gradient; a poorly
 # trained discriminator gives inaccurate gradients instead. It has to be trained "just right", and that is hard to hit.
 #
@@ -172,18 +172,20 @@ L.record(js_disjoint=float(js_values[disjoint].mean()))
 # ## 6.2 $-\log D$ 技巧与模式崩溃
 #
 # 为了避开饱和，第 1 课让生成器最小化 $-\log D(G(z))$。代入最优判别器 $D^*=p_r/(p_r+p_g)$，可以推出
-# （Arjovsky 与 Bottou 2017）：
+# （Arjovsky 与 Bottou, 2017, 定理 2.5 的证明）：
 #
 # $$\mathbb E_{x\sim p_g}\big[-\log D^*(x)\big]=\mathrm{KL}(p_g\|p_r)-2\,\mathrm{JS}(p_r\|p_g)+2\log2+\mathbb E_{x\sim p_r}\big[\log D^*(x)\big].$$
 #
 # 推导只用两步：$\mathrm{KL}(p_g\|p_r)=\mathbb E_{p_g}\big[\log\frac{1-D^*}{D^*}\big]$，以及第 1 课的
-# $2\,\mathrm{JS}-2\log2=\mathbb E_{p_r}[\log D^*]+\mathbb E_{p_g}[\log(1-D^*)]$。最后两项与生成器的梯度无关，于是生成器在
+# $2\,\mathrm{JS}-2\log2=\mathbb E_{p_r}[\log D^*]+\mathbb E_{p_g}[\log(1-D^*)]$。
+# 生成器更新一步时，$D^*$ 是当前生成器对应的最优判别器，**固定不动**、不参与求导；这时最后两项 $2\log2+\mathbb E_{p_r}[\log D^*]$
+# 不含生成器的参数，对生成器的梯度为 0。（如果 $D^*$ 随 $G$ 一起重新求最优，$\mathbb E_{p_r}[\log D^*]$ 也会跟着变，这个结论就不成立。）于是生成器在
 #
 # - **最小化** $\mathrm{KL}(p_g\|p_r)$，同时 **最大化** $\mathrm{JS}(p_r\|p_g)$——一边要拉近、一边要推远，梯度不稳定；
 # - 而且 $\mathrm{KL}(p_g\|p_r)$ 是不对称的：在 $p_g>0$ 而 $p_r\approx0$ 处（生成了不像真的样本），惩罚趋于无穷；
 #   在 $p_r>0$ 而 $p_g\approx0$ 处（漏掉了一类真实样本），惩罚几乎为 0。
 #
-# 所以生成器“宁可丧失多样性，也不愿丧失准确性”：只生成最稳妥的那一类。种子文档 001 的比喻：假钞团伙发现只造一种面额最容易成功，
+# 所以生成器“宁可丧失多样性，也不愿丧失准确性”：只生成最稳妥的那一类。一篇流传很广的中文 GAN 博客打了个比方：假钞团伙发现只造一种面额最容易成功，
 # 于是全部精力都放在这一种上——这就是**模式崩溃**。下面用一个双峰的真实分布验证这个等式，并比较两个候选生成器：
 # 只覆盖一个峰的“崩溃”生成器，和铺开盖住两个峰的“宽”生成器。
 
@@ -191,13 +193,16 @@ L.record(js_disjoint=float(js_values[disjoint].mean()))
 # ## 6.2 The $-\log D$ trick and mode collapse
 #
 # To avoid saturation, lesson 1 had the generator minimise $-\log D(G(z))$. Plugging in the optimal discriminator
-# $D^*=p_r/(p_r+p_g)$ gives (Arjovsky and Bottou 2017):
+# $D^*=p_r/(p_r+p_g)$ gives (Arjovsky and Bottou, 2017, proof of Theorem 2.5):
 #
 # $$\mathbb E_{x\sim p_g}\big[-\log D^*(x)\big]=\mathrm{KL}(p_g\|p_r)-2\,\mathrm{JS}(p_r\|p_g)+2\log2+\mathbb E_{x\sim p_r}\big[\log D^*(x)\big].$$
 #
 # Two steps derive it: $\mathrm{KL}(p_g\|p_r)=\mathbb E_{p_g}\big[\log\frac{1-D^*}{D^*}\big]$, and lesson 1's
-# $2\,\mathrm{JS}-2\log2=\mathbb E_{p_r}[\log D^*]+\mathbb E_{p_g}[\log(1-D^*)]$. The last two terms do not affect the
-# generator's gradient, so the generator
+# $2\,\mathrm{JS}-2\log2=\mathbb E_{p_r}[\log D^*]+\mathbb E_{p_g}[\log(1-D^*)]$.
+# During one generator step $D^*$, the optimal discriminator for the current generator, is **held fixed** and not
+# differentiated; then the last two terms, $2\log2+\mathbb E_{p_r}[\log D^*]$, contain no generator parameters and
+# give the generator no gradient. (If $D^*$ were re-optimised together with $G$, $\mathbb E_{p_r}[\log D^*]$ would
+# change too and this would not hold.) So the generator
 #
 # - **minimises** $\mathrm{KL}(p_g\|p_r)$ while **maximising** $\mathrm{JS}(p_r\|p_g)$ — pulling closer and pushing
 #   apart at once, which makes the gradient unstable;
@@ -205,7 +210,7 @@ L.record(js_disjoint=float(js_values[disjoint].mean()))
 #   penalty goes to infinity; where $p_r>0$ but $p_g\approx0$ (a kind of real sample left out) the penalty is almost 0.
 #
 # So the generator "would rather lose diversity than lose accuracy": it produces only the safest kind of sample.
-# Seed document 001's image: counterfeiters find that one denomination is the easiest to get away with, and put all
+# A widely read Chinese blog post on GANs puts it this way: counterfeiters find that one denomination is the easiest to get away with, and put all
 # their effort into it — **mode collapse**. Below, a two-peaked real distribution checks the identity, and two
 # candidate generators are compared: a "collapsed" one covering one peak, and a "broad" one spread over both.
 
@@ -274,16 +279,16 @@ L.show(fig, "mode_collapse_kl")
 #
 # **Wasserstein-1 距离**（推土机距离，EM 距离）把两个分布想成两堆土，问：把一堆土搬成另一堆的形状，最少要做多少功（土量 × 距离）？
 #
-# $$W(P_r,P_g)=\inf_{\gamma\in\Pi(P_r,P_g)}\ \mathbb E_{(x,y)\sim\gamma}\big[\|x-y\|\big],$$
+# $$W(P_r,P_g)=\inf_{\gamma\in\Pi(P_r,P_g)}\ \mathbb E_{(x,y)\sim\gamma}\big[\|x-y\|\big]\qquad\text{（Arjovsky 等, 2017, 式 (1)）},$$
 #
 # 其中 $\Pi(P_r,P_g)$ 是所有边缘分布分别为 $P_r$、$P_g$ 的联合分布（“搬运方案”）。即便两个分布毫不重叠，$W$ 仍然反映它们的远近（6.1 节的 $W_1=|\theta|$）。
 #
-# 下确界没法直接算。**Kantorovich–Rubinstein 对偶**把它换成对函数的上确界：
+# 下确界没法直接算。**Kantorovich–Rubinstein 对偶**把它换成对函数的上确界（Arjovsky 等, 2017, 式 (2)）：
 #
 # $$W(P_r,P_g)=\sup_{\|f\|_L\le1}\ \mathbb E_{x\sim P_r}\big[f(x)\big]-\mathbb E_{x\sim P_g}\big[f(x)\big],$$
 #
 # 上确界取遍所有 **1-Lipschitz** 函数：$|f(a)-f(b)|\le\|a-b\|$，等价于（可微时）梯度的范数处处不超过 1。
-# “不知道 $f$ 是什么，就用神经网络学出来”：WGAN 用一个网络 $f_w$ 近似这个 $f$，叫**评论家（critic）**（种子文档 001 称之为“测距网络”）。
+# “不知道 $f$ 是什么，就用神经网络学出来”：WGAN 用一个网络 $f_w$ 近似这个 $f$，叫**评论家（critic）**（有的中文资料叫它“测距网络”）。
 # 它输出的是一个分数而不是概率，做的是回归而不是分类，所以最后一层**不加 sigmoid**。评论家最大化 $\mathbb E_{P_r}[f_w]-\mathbb E_{P_g}[f_w]$，
 # 得到距离的估计；生成器再最小化这个距离，而第一项与生成器无关，于是生成器的损失就是 $-\mathbb E_z[f_w(G(z))]$。
 #
@@ -296,18 +301,19 @@ L.show(fig, "mode_collapse_kl")
 # The **Wasserstein-1 distance** (earth mover's distance, EM distance) pictures two distributions as two piles of
 # earth and asks: what is the least work (amount × distance) needed to reshape one pile into the other?
 #
-# $$W(P_r,P_g)=\inf_{\gamma\in\Pi(P_r,P_g)}\ \mathbb E_{(x,y)\sim\gamma}\big[\|x-y\|\big],$$
+# $$W(P_r,P_g)=\inf_{\gamma\in\Pi(P_r,P_g)}\ \mathbb E_{(x,y)\sim\gamma}\big[\|x-y\|\big]\qquad\text{(Arjovsky et al., 2017, Eq. 1)},$$
 #
 # where $\Pi(P_r,P_g)$ is the set of joint distributions with marginals $P_r$ and $P_g$ ("transport plans"). Even for
 # distributions that do not overlap at all, $W$ reflects how far apart they are (the $W_1=|\theta|$ of 6.1).
 #
-# The infimum cannot be computed directly. **Kantorovich–Rubinstein duality** turns it into a supremum over functions:
+# The infimum cannot be computed directly. **Kantorovich–Rubinstein duality** turns it into a supremum over functions
+# (Arjovsky et al., 2017, Eq. 2):
 #
 # $$W(P_r,P_g)=\sup_{\|f\|_L\le1}\ \mathbb E_{x\sim P_r}\big[f(x)\big]-\mathbb E_{x\sim P_g}\big[f(x)\big],$$
 #
 # over all **1-Lipschitz** functions: $|f(a)-f(b)|\le\|a-b\|$, equivalently (when differentiable) a gradient norm of
 # at most 1 everywhere. "If you do not know a function, learn it with a network": WGAN approximates $f$ with a network
-# $f_w$ called the **critic** (seed document 001 calls it a "distance-measuring network"). It outputs a score, not a
+# $f_w$ called the **critic** (some Chinese write-ups call it a "distance-measuring network"). It outputs a score, not a
 # probability — it regresses rather than classifies — so its last layer has **no sigmoid**. The critic maximises
 # $\mathbb E_{P_r}[f_w]-\mathbb E_{P_g}[f_w]$ to estimate the distance; the generator then minimises that distance,
 # and since the first term does not depend on it, its loss is $-\mathbb E_z[f_w(G(z))]$.
@@ -359,22 +365,22 @@ L.record(w1_primal=primal, w1_dual=dual)
 # %% [markdown] lang="zh"
 # ## 6.4 WGAN：只改四处
 #
-# 怎样让神经网络 $f_w$ 满足 Lipschitz 条件？WGAN 的办法最简单：每次更新评论家之后，把它的每个参数截断到 $[-c,c]$（$c=0.01$）。
+# 怎样让神经网络 $f_w$ 满足 Lipschitz 条件？WGAN 的办法最简单：每次更新评论家之后，把它的每个参数裁剪到 $[-c,c]$（$c=0.01$）。
 # 参数有界，网络就是 $K$-Lipschitz 的（$K$ 取决于 $c$ 和网络结构），估计出的是 $K\cdot W$，对优化方向没有影响。
-# 与原始 GAN 相比，算法只改了四处（种子文档 001 的总结）：
+# 与原始 GAN 相比，算法只改了四处（Arjovsky 等, 2017, 算法 1）：
 #
 # 1. 判别器（评论家）最后一层去掉 sigmoid；
 # 2. 生成器和评论家的损失不取 log：评论家最小化 $\mathbb E[f_w(G(z))]-\mathbb E[f_w(x)]$，生成器最小化 $-\mathbb E[f_w(G(z))]$；
-# 3. 每次更新评论家后把参数截断到 $[-c,c]$；
-# 4. 不用带动量的优化器（momentum、Adam），用 RMSProp（学习率 $5\times10^{-5}$），SGD 也行——论文发现动量会让训练不稳定。
+# 3. 每次更新评论家后把参数裁剪到 $[-c,c]$；
+# 4. 不用带动量的优化器（momentum、Adam），用 RMSProp（学习率 $5\times10^{-5}$）。论文的理由是实验观察：评论家用 Adam 这类基于动量的方法时，
+#    训练有时会不稳定，而 RMSProp 在非平稳的问题上也表现良好。中文资料里常见的“SGD 也行”出自博客的转述，论文并没有这样说。
 #
 # 此外，评论家越接近最优，$W$ 的估计就越准，生成器的梯度也越准（这里不怕“判别器太好”），所以每训练生成器 1 次，
 # 先训练评论家 $n_{critic}=5$ 次。
 #
 # 作者的代码里还有两处论文没写的细节。一是 RMSProp 的衰减率 $\rho$：PyTorch 默认 0.99，Keras 默认 0.9，gankit 跟作者一样用 0.99。
-# 二是“预热”：前 25 次生成器更新（以后每 500 次中的一次）各先训练评论家 100 次，而不是 5 次。我们在本课的圆环上实测过
-# （`benchmarks/wgan_choices.py`，5000 次生成器更新，3 个随机种子）：两种 $\rho$ 覆盖的模式数和切片 $W_1$ 距离都差不多
-# （0.37 对 0.40）；预热多做约 13% 的评论家更新，却没有带来可见的改善，所以 gankit 不做预热。
+# 二是“预热”：前 25 次生成器更新（以后每 500 次中的一次）各先训练评论家 100 次，而不是 5 次。在本课的圆环上，两种 $\rho$
+# 覆盖的模式数和切片 $W_1$ 距离都差不多；预热要多做约 13% 的评论家更新，却看不出改善，所以 gankit 不做预热。
 #
 # gankit 的 `models.WGAN` 把这 5 次评论家更新和 1 次生成器更新放在**同一个** `train_step` 里，`fit` 把它编译成一张计算图
 # （Python 的 `for` 循环在追踪时展开成 5 份）。我们的选择是：`fit` 的一个批次含 $n_{critic}\times m$ 个真实样本，
@@ -388,24 +394,25 @@ L.record(w1_primal=primal, w1_dual=dual)
 # How can a network $f_w$ be made Lipschitz? WGAN's answer is the simplest one: after every critic update, clip each
 # of its parameters to $[-c,c]$ ($c=0.01$). With bounded parameters the network is $K$-Lipschitz ($K$ depends on $c$
 # and the architecture); it then estimates $K\cdot W$, which does not change the direction of optimisation.
-# Compared with the original GAN the algorithm changes in only four places (seed document 001's summary):
+# Compared with the original GAN the algorithm changes in only four places (Arjovsky et al., 2017, Algorithm 1):
 #
 # 1. the discriminator's (critic's) last layer loses its sigmoid;
 # 2. no log in either loss: the critic minimises $\mathbb E[f_w(G(z))]-\mathbb E[f_w(x)]$, the generator minimises
 #    $-\mathbb E[f_w(G(z))]$;
 # 3. after every critic update the parameters are clipped to $[-c,c]$;
-# 4. no momentum-based optimiser (momentum, Adam): RMSProp with learning rate $5\times10^{-5}$, or SGD — the paper
-#    found momentum made training unstable.
+# 4. no momentum-based optimiser (momentum, Adam): RMSProp with learning rate $5\times10^{-5}$. The paper's reason is
+#    empirical: a momentum-based method such as Adam on the critic sometimes made training unstable, while RMSProp
+#    does well even on non-stationary problems. The "SGD works too" found in many Chinese write-ups comes from a blog
+#    post, not from the paper.
 #
 # Also, the closer the critic is to its optimum, the better the estimate of $W$ and the generator's gradient (no
 # "discriminator too good" problem here), so the critic is trained $n_{critic}=5$ times per generator update.
 #
 # The authors' code has two details the paper does not state. RMSProp's decay rate $\rho$: PyTorch's default is 0.99,
 # Keras' 0.9; gankit uses the authors' 0.99. And a warm-up: for the first 25 generator updates (and every 500th after
-# that) the critic is trained 100 times instead of 5. Both were measured on this lesson's ring
-# (`benchmarks/wgan_choices.py`, 5,000 generator updates, 3 seeds): the two values of $\rho$ cover the same modes at
-# about the same sliced $W_1$ distance (0.37 vs 0.40), and the warm-up, about 13% more critic updates, brought no
-# visible gain, so gankit leaves it out.
+# that) the critic is trained 100 times instead of 5. On this lesson's ring the two values of $\rho$ cover the same
+# modes at about the same sliced $W_1$ distance, and the warm-up costs about 13% more critic updates with no visible
+# gain, so gankit leaves it out.
 #
 # gankit's `models.WGAN` puts these 5 critic updates and the generator update into **one** `train_step`, which `fit`
 # compiles into one graph (the Python `for` loop is unrolled 5 times while tracing). Our choice: one `fit` batch
@@ -416,20 +423,29 @@ L.record(w1_primal=primal, w1_dual=dual)
 # memorise it and make each epoch five times as expensive.
 
 # %%
-print(inspect.getsource(models.WGAN.train_step))
-print(inspect.getsource(models.WGAN.clip_critic))
+# only the critic loop of models.WGAN.train_step (the slicing of the batch is left out) and the clipping itself
+step_src = inspect.getsource(models.WGAN.train_step).splitlines()
+loop = [i for i, line in enumerate(step_src) if "for i in range(self.n_critic)" in line][0]
+fake_at = [i for i, line in enumerate(step_src) if "fake = self.generator" in line][0]
+clip_at = [i for i, line in enumerate(step_src) if "self.clip_critic()" in line][0]
+print("\n".join([step_src[loop], "            ..."] + step_src[fake_at:clip_at + 1]))
+clip_src = inspect.getsource(models.WGAN.clip_critic).splitlines()
+print("\n".join(line for line in clip_src if "assign" in line or "for w in" in line))
 
 # %% [markdown] lang="zh"
 # ## 6.5 WGAN-GP：用梯度惩罚代替权重裁剪
 #
-# 权重裁剪“过于简单粗暴”（种子文档 001 转述 WGAN-GP 论文）。Gulrajani 等人（2017）做实验发现两个问题：
+# 权重裁剪这个办法太粗糙。Gulrajani 等人（2017）做实验发现两个问题：
 #
 # - **能力弱化**：评论家为了在裁剪范围内尽量拉开真假样本的分数，会把几乎所有参数推到 $\pm c$ 两个端点上，
 #   网络退化成非常简单的函数，学不到数据的细节；
 # - **梯度爆炸或消失**：$c$ 稍大，梯度逐层放大；稍小，逐层缩小。$c$ 很难调。
 #
-# 他们的替代方案基于一个事实：最优评论家在 $P_r$ 与 $P_g$ 之间的连线上，梯度的范数处处等于 1。于是直接惩罚梯度范数偏离 1 的程度
-# （WGAN-GP 论文式 (3)）：
+# 他们的替代方案基于一个性质（Gulrajani 等, 2017, 命题 1）：设 $\pi$ 是 $P_r$ 与 $P_g$ 之间的**最优搬运方案**（6.3 节下确界取到的那个 $\gamma$），
+# $(x,y)\sim\pi$ 是按它配对的一对样本，那么最优评论家在连接 $x$ 与 $y$ 的线段上梯度范数等于 1。可是训练时并不知道最优配对：
+# WGAN-GP 把一个真实样本和一个生成样本**随机配对**，在它们的连线上取点施加约束。这是一种启发式做法——论文的理由是处处约束梯度做不到，
+# 只在真假样本之间的区域约束“看来就够了”，并用实验验证了效果，但它不是命题 1 的直接推论。
+# 于是直接惩罚梯度范数偏离 1 的程度（Gulrajani 等, 2017, 式 (3)）：
 #
 # $$L=\underbrace{\mathbb E_{\tilde x\sim P_g}\big[D(\tilde x)\big]-\mathbb E_{x\sim P_r}\big[D(x)\big]}_{\text{原来的评论家损失}}
 # +\lambda\,\mathbb E_{\hat x\sim P_{\hat x}}\Big[\big(\|\nabla_{\hat x}D(\hat x)\|_2-1\big)^2\Big],\qquad
@@ -451,8 +467,7 @@ print(inspect.getsource(models.WGAN.clip_critic))
 # %% [markdown] lang="en"
 # ## 6.5 WGAN-GP: a gradient penalty instead of weight clipping
 #
-# Weight clipping is "too crude" (seed document 001, summarising the WGAN-GP paper). Gulrajani et al. (2017) found two
-# problems by experiment:
+# Weight clipping is a crude tool. Gulrajani et al. (2017) found two problems by experiment:
 #
 # - **Capacity underuse**: to separate real and fake scores as much as the clipping allows, the critic pushes almost
 #   all its parameters to the two ends $\pm c$; the network degenerates into a very simple function and misses the
@@ -460,8 +475,14 @@ print(inspect.getsource(models.WGAN.clip_critic))
 # - **Exploding or vanishing gradients**: with $c$ a little too large, gradients grow layer by layer; a little too
 #   small, they shrink. $c$ is hard to tune.
 #
-# Their replacement rests on a fact: the optimal critic has gradient norm 1 everywhere on the lines between $P_r$ and
-# $P_g$. So penalise the gradient norm's deviation from 1 directly (WGAN-GP paper, eq. 3):
+# Their replacement rests on a property (Gulrajani et al., 2017, Proposition 1): if $\pi$ is the **optimal transport
+# plan** between $P_r$ and $P_g$ (the $\gamma$ that attains the infimum of 6.3) and $(x,y)\sim\pi$ is a pair coupled by
+# it, the optimal critic has gradient norm 1 on the segment from $x$ to $y$. Training does not know the optimal
+# coupling, though: WGAN-GP pairs a real and a generated example **at random** and enforces the constraint on the
+# segment between them. That is a heuristic — the paper argues that constraining the gradient everywhere is
+# intractable and that doing it between real and fake samples "seems sufficient", and shows experimentally that it
+# works — not a consequence of Proposition 1. So penalise the gradient norm's deviation from 1 directly
+# (Gulrajani et al., 2017, Eq. 3):
 #
 # $$L=\underbrace{\mathbb E_{\tilde x\sim P_g}\big[D(\tilde x)\big]-\mathbb E_{x\sim P_r}\big[D(x)\big]}_{\text{the original critic loss}}
 # +\lambda\,\mathbb E_{\hat x\sim P_{\hat x}}\Big[\big(\|\nabla_{\hat x}D(\hat x)\|_2-1\big)^2\Big],\qquad
@@ -537,8 +558,7 @@ assert np.isfinite(float(losses.gradient_penalty(critic, real_b, real_b)))
 # - **WGAN-GP**：$\lambda=10$，$n_{critic}=5$，Adam（$\beta_1=0$，$\beta_2=0.9$），学习率从论文的 $10^{-4}$ 提到 $5\times10^{-4}$，
 #   好在 CPU 上 4000 次生成器迭代内收敛（论文的玩具实验跑了 10 万次迭代）。
 #
-# 完整模式每个模型用 3 个随机种子各训练 4000 次生成器迭代（WGAN-GP 的每次迭代含 5 次评论家更新），在 2 核 CPU 上这一节实测约 14 分钟
-# （在一台同时有多人使用、负载很高的机器上测得，空闲的机器会更快）；
+# 完整模式每个模型用 3 个随机种子各训练 4000 次生成器迭代（WGAN-GP 的每次迭代含 5 次评论家更新）；
 # 快速模式只用 1 个种子、300 次迭代，数字只说明代码能跑。
 
 # %% [markdown] lang="en"
@@ -568,9 +588,7 @@ assert np.isfinite(float(losses.gradient_penalty(critic, real_b, real_b)))
 #   toy runs took 100,000 iterations).
 #
 # Full mode trains each model for 4000 generator iterations (each of WGAN-GP's holding 5 critic updates) with 3
-# random seeds; this section took about 14 minutes on a 2-core CPU, measured (on a heavily shared, busy machine; an
-# idle one is faster). Quick mode uses 1 seed and 300
-# iterations: its numbers only show that the code runs.
+# random seeds. Quick mode uses 1 seed and 300 iterations: its numbers only show that the code runs.
 
 # %%
 RING_STD = 0.05
@@ -673,7 +691,7 @@ for kind in KINDS:
           + f"{100 * np.mean([ring[kind, s]['hq'] for s in SEEDS]):.1f}%")
 
 # %% [markdown] lang="zh"
-# 在我们的完整模式实测中（2 核 CPU，上面的表格会打印你这次运行的结果）：
+# 我们完整模式运行的结果（上面的表格会打印你这次运行的结果）：
 #
 # | 模型 | 种子 0 | 种子 1 | 种子 2 | 平均高质量比例 |
 # |---|---|---|---|---|
@@ -688,7 +706,7 @@ for kind in KINDS:
 # 这正是问题所在——它会不会崩溃取决于运气和调参；而 WGAN-GP 在每个种子上都覆盖了全部 8 个模式。
 
 # %% [markdown] lang="en"
-# Measured in full mode on a 2-core CPU (the table above prints your own run):
+# Our full-mode run gave (the table above prints your own run):
 #
 # | model | seed 0 | seed 1 | seed 2 | mean high-quality share |
 # |---|---|---|---|---|
@@ -721,8 +739,8 @@ for kind in KINDS:
 # (project the 2-D points onto 64 random directions, compute $W_1$ by sorted pairing on each, average).
 
 # %%
-seed0 = SEEDS[0]
-gp_curve, gan_curve = ring["WGAN-GP", seed0]["curve"], ring["GAN", seed0]["curve"]
+first_seed = SEEDS[0]
+gp_curve, gan_curve = ring["WGAN-GP", first_seed]["curve"], ring["GAN", first_seed]["curve"]
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
 for ax, curve, key, name in [(axes[0], gp_curve, "w_distance", tt("WGAN-GP 评论家的 W 估计", "WGAN-GP critic's W estimate")),
                              (axes[1], gan_curve, "d_loss", tt("GAN 判别器损失", "GAN discriminator loss"))]:
@@ -749,9 +767,9 @@ L.record(**{f"corr_with_sliced_w1.{k}": v for k, v in corr.items()})
 # 此后评论家的估计（红线）和真实距离（蓝色虚线）一起下降。训练后 3/4 段两者明显正相关（我们完整模式实测的相关系数是 +0.79），
 # 而且真实距离在约 1000 次迭代后下降变缓时，评论家的估计仍在继续下降，反映出样本进一步向模式中心收拢（高质量比例上升）。
 # 右图中原始 GAN 的判别器损失在 1.0–1.3 之间来回摆动，相关系数是 −0.37：样本变好时它反而常常上升，没法用来读出训练进度。
-# 这就是种子文档 001 说的“终于有一个像交叉熵、准确率这样的数值来指示训练的进程”——前提是评论家已经训练到接近最优。
+# 一篇流传很广的中文 GAN 博客说 WGAN 让训练“终于有一个像交叉熵、准确率这样的数值来指示训练的进程”，指的就是这一点——前提是评论家已经训练到接近最优。
 #
-# **误区（种子文档 001）**：原文说 WGAN“彻底解决了训练不稳定的问题”“基本解决了 collapse mode 的问题”，并且“最简单的多层全连接网络就可以做到”。
+# **误区**：同一篇博客还说 WGAN“彻底解决了训练不稳定的问题”“基本解决了 collapse mode 的问题”，并且“最简单的多层全连接网络就可以做到”。
 # 这些说法过头了：权重裁剪版 WGAN 收敛慢、对 $c$ 敏感（这正是 WGAN-GP 要解决的问题）；评论家的估计只在它接近最优时才可信，
 # 而且只在**同一次训练**内可比——换一个网络结构或 $\lambda$，数值尺度就变了，不能拿来比较不同的模型。
 
@@ -762,11 +780,11 @@ L.record(**{f"corr_with_sliced_w1.{k}": v for k, v in corr.items()})
 # clearly positively correlated (+0.79 in our full-mode run), and when the true distance flattens after about 1000 iterations the
 # critic's estimate keeps falling, reflecting samples that gather ever closer to the mode centres (a rising
 # high-quality share). On the right the original GAN's discriminator loss swings between 1.0 and 1.3, with correlation
-# −0.37: it often rises as the samples improve, so training progress cannot be read from it. This is what seed document 001 means by "at last a number,
-# like cross-entropy or accuracy, that shows how training is going" — provided the critic is trained close to its
-# optimum.
+# −0.37: it often rises as the samples improve, so training progress cannot be read from it. This is what a widely
+# read Chinese blog post on GANs means when it says WGAN gives "at last a number, like cross-entropy or accuracy, that
+# shows how training is going" — provided the critic is trained close to its optimum.
 #
-# **Myth (seed document 001)**: it says WGAN "completely solves the instability of GAN training", "basically solves
+# **Myth**: the same blog post says WGAN "completely solves the instability of GAN training", "basically solves
 # mode collapse", and that "the simplest multi-layer fully connected network is enough". These claims go too far:
 # weight-clipped WGAN converges slowly and is sensitive to $c$ (the very problem WGAN-GP addresses); the critic's
 # estimate is trustworthy only when the critic is near its optimum, and comparable only **within one run** — change
@@ -788,11 +806,11 @@ L.record(**{f"corr_with_sliced_w1.{k}": v for k, v in corr.items()})
 # gradient norm 1 between real and fake samples).
 
 # %%
-keras.utils.set_random_seed(seed0)
-wgan = models.WGAN(image_shape=(2,), latent_dim=LATENT, hidden=HIDDEN, seed=seed0)   # clip 0.01, RMSProp(5e-5)
+keras.utils.set_random_seed(first_seed)
+wgan = models.WGAN(image_shape=(2,), latent_dim=LATENT, hidden=HIDDEN, seed=first_seed)   # clip 0.01, RMSProp(5e-5)
 wgan.compile()
 clip_steps = L.pick(full=1000, quick=100)
-ring_points = data.toy_points("gaussian_ring", n=50000, std=RING_STD, seed=seed0)
+ring_points = data.toy_points("gaussian_ring", n=50000, std=RING_STD, seed=first_seed)
 ring_ds = tf.data.Dataset.from_tensor_slices(ring_points).repeat().batch(M * wgan.n_critic)
 wgan.fit(ring_ds, epochs=1, steps_per_epoch=clip_steps, verbose=0)
 assert int(wgan.d_optimizer.iterations) == wgan.n_critic * int(wgan.g_optimizer.iterations)
@@ -807,7 +825,7 @@ def input_gradient_norms(critic, real, fake):
     return np.linalg.norm(np.array(tape.gradient(scores, x_hat)), axis=1)
 
 
-gp_model = ring["WGAN-GP", seed0]["model"]
+gp_model = ring["WGAN-GP", first_seed]["model"]
 clip_weights = np.concatenate([np.ravel(w) for w in wgan.critic.trainable_weights])
 gp_weights = np.concatenate([np.ravel(w) for w in gp_model.critic.trainable_weights])
 real_pts = ring_eval[:1000]
@@ -856,8 +874,7 @@ L.show(fig, "clipping_vs_gp")
 # 套头衫、连衣裙、运动鞋和短靴。论文的设置是为几万到几十万次迭代准备的，而我们只有不到 1500 次。梯度惩罚让带动量的 Adam 重新变得可用，
 # 这一点本身就是 WGAN-GP 相对 WGAN 的改进之一。
 #
-# **完整模式（8 个轮次，1496 次生成器迭代）在 2 核 CPU 上实测约 11 分钟**（在一台多人共用的机器上测得，每个轮次 1.1–2.7 分钟），
-# 生成的服装能够认出来，但仍然粗糙，多训练几个轮次会更清晰；快速模式只取 640 张图训练 2 步，图像还是噪声。
+# 完整模式（8 个轮次，1496 次生成器迭代）训练后，生成的服装能够认出来，但仍然粗糙，多训练几个轮次会更清晰；快速模式只取 640 张图训练 2 步，图像还是噪声。
 
 # %% [markdown] lang="en"
 # ## 6.8 WGAN-GP on Fashion-MNIST
@@ -874,8 +891,7 @@ L.show(fig, "clipping_vs_gp")
 # of iterations, and we have fewer than 1500. That momentum (Adam) is usable again at all is itself one of the things
 # the gradient penalty brings over WGAN.
 #
-# **Full mode (8 epochs, 1496 generator iterations) took about 11 minutes on a 2-core CPU, measured** (on a shared
-# machine, 1.1–2.7 minutes per epoch); the garments are recognisable but still rough, and more epochs sharpen them.
+# After full mode (8 epochs, 1496 generator iterations) the garments are recognisable but still rough, and more epochs sharpen them.
 # Quick mode trains 2 steps on 640 pictures, so its pictures are still noise.
 
 # %%
@@ -900,7 +916,8 @@ L.save_grid(wgan_gp.generate(64, seed=0), "fashion_wgan_gp")
 # %% [markdown] lang="zh"
 # ## 6.9 LSGAN：另一种修补
 #
-# 最小二乘 GAN（LSGAN，Mao 等人 2017）走的是另一条路：保留原始 GAN 的框架，把判别器的交叉熵换成平方误差（判别器同样不加 sigmoid）：
+# 最小二乘 GAN（LSGAN，Mao 等人 2017）走的是另一条路：保留原始 GAN 的框架，把判别器的交叉熵换成平方误差（判别器同样不加 sigmoid；
+# Mao 等, 2017, 式 (2)）：
 #
 # $$\min_D\ \tfrac12\mathbb E_{x}\big[(D(x)-b)^2\big]+\tfrac12\mathbb E_{z}\big[(D(G(z))-a)^2\big],\qquad
 # \min_G\ \tfrac12\mathbb E_{z}\big[(D(G(z))-c)^2\big],$$
@@ -916,7 +933,7 @@ L.save_grid(wgan_gp.generate(64, seed=0), "fashion_wgan_gp")
 # ## 6.9 LSGAN: another fix
 #
 # The least squares GAN (LSGAN, Mao et al. 2017) takes another road: keep the original GAN's framework and replace the
-# discriminator's cross-entropy with squared error (again no sigmoid on the discriminator):
+# discriminator's cross-entropy with squared error (again no sigmoid on the discriminator; Mao et al., 2017, Eq. 2):
 #
 # $$\min_D\ \tfrac12\mathbb E_{x}\big[(D(x)-b)^2\big]+\tfrac12\mathbb E_{z}\big[(D(G(z))-a)^2\big],\qquad
 # \min_G\ \tfrac12\mathbb E_{z}\big[(D(G(z))-c)^2\big],$$
@@ -957,14 +974,14 @@ print(lsgan.d_loss_fn.__name__, lsgan.g_loss_fn.__name__)
 # %% [markdown] lang="zh"
 # ## 6.10 《Are GANs Created Equal?》：没有哪个损失处处最好
 #
-# WGAN-GP 一度被称为“state of the art”。随后 Google Brain 的大规模对比研究（Lucic 等人 2018，种子文档 004 介绍）给各种 GAN
+# WGAN-GP 一度被称为“state of the art”。随后 Google Brain 的大规模对比研究（[Lucic 等, 2018](https://arxiv.org/abs/1711.10337)）给各种 GAN
 # （原始 GAN、LSGAN、WGAN、WGAN-GP、DRAGAN、BEGAN……）同样的计算预算、大范围搜索超参数，再用 FID 比较，结论是：
 #
 # - **没有哪一种碾压其他**：不同数据集上的排名不同；只要超参数调得够、随机种子试得够多，大多数模型能达到相近的 FID；
 # - 比较时要看**分布**而不是最好的一次：同一模型换个随机种子，结果差别可以比模型之间的差别还大（6.6 节的圆环也是如此）；
 # - 算力有限时，好不好还取决于“调一次就能用”的概率。
 #
-# 苏剑林对此的解读（种子文档 004 引用）值得记住：这篇论文比较的是“大家都能稳定训练到收敛时谁的效果更好”，而 WGAN 这类模型的贡献恰恰在于
+# 苏剑林在知乎上对此的解读值得记住：这篇论文比较的是“大家都能稳定训练到收敛时谁的效果更好”，而 WGAN 这类模型的贡献恰恰在于
 # **让训练稳定地收敛**——原始 GAN 崩溃的概率更大。把“稳定收敛”当作前提来比较，等于抹掉了 WGAN 的主要贡献。工业界更看重稳定性，
 # 也是这个道理。
 
@@ -972,7 +989,7 @@ print(lsgan.d_loss_fn.__name__, lsgan.g_loss_fn.__name__)
 # ## 6.10 "Are GANs Created Equal?": no loss is best everywhere
 #
 # WGAN-GP was for a while called the "state of the art". Then Google Brain's large-scale study (Lucic et al. 2018,
-# introduced in seed document 004) gave many GANs (the original GAN, LSGAN, WGAN, WGAN-GP, DRAGAN, BEGAN …) the same
+# [arXiv:1711.10337](https://arxiv.org/abs/1711.10337)) gave many GANs (the original GAN, LSGAN, WGAN, WGAN-GP, DRAGAN, BEGAN …) the same
 # computational budget and a wide hyper-parameter search, and compared them by FID. Its conclusions:
 #
 # - **none dominates the others**: rankings change from dataset to dataset; with enough hyper-parameter tuning and
@@ -981,7 +998,7 @@ print(lsgan.d_loss_fn.__name__, lsgan.g_loss_fn.__name__)
 #   between models (as on the ring of 6.6);
 # - on a limited budget, what counts is also the chance that a setting works the first time.
 #
-# Su Jianlin's reading (quoted in seed document 004) is worth keeping: the study compares "who does better when every
+# Su Jianlin's reading (an answer on Zhihu) is worth keeping: the study compares "who does better when every
 # model trains stably to convergence", whereas the contribution of WGAN-style models is precisely **making training
 # converge reliably** — the original GAN collapses more often. Taking stable convergence as a given erases WGAN's main
 # contribution. The same reasoning explains why industry values stability.
@@ -1018,58 +1035,97 @@ L.record_metrics("WGAN-GP", "fashion_mnist", minutes=fashion_minutes,
 assert np.isfinite(scores["fid"]) and scores["fid"] > scores["fid_real"]
 
 # %% [markdown] lang="zh"
-# ## 小结
+# ## 学到了什么
 #
-# - 两个分布的支撑集不重叠时 JS 散度恒为 $\log2$，梯度为 0；判别器越好，原始 GAN 的生成器越拿不到梯度。
-# - $-\log D$ 技巧等价于最小化 $\mathrm{KL}(p_g\|p_r)-2\,\mathrm{JS}$：既拉又推，且偏爱“保守”样本，导致模式崩溃。
-# - Wasserstein 距离即使在分布不重叠时也反映远近；KR 对偶把它写成 1-Lipschitz 函数上的上确界，由评论家来近似。
-# - WGAN 的四处改动：去 sigmoid、去 log、权重裁剪到 $[-c,c]$、RMSProp；$n_{critic}=5$。gankit 把 5 次评论家更新放在一个编译好的 `train_step` 里，每次用批次的一段和新的噪声。
-# - WGAN-GP：$\lambda(\|\nabla D(\hat x)\|_2-1)^2$，$\alpha$ 每个样本一个，$\epsilon$ 在根号里，评论家不用批归一化，论文用 Adam($10^{-4}$, 0, 0.9)（在 CPU 的迭代预算内我们用 $2\times10^{-4}$、$\beta_1=0.5$ 收敛得更快）。
-# - 圆环实验：用 `metrics.mode_coverage` 数模式；WGAN-GP 在 3 个种子上都覆盖 8/8 个模式；评论家的 $W$ 估计与真实距离一起下降。
-# - LSGAN 用平方误差让梯度不消失；大规模对比显示没有哪个损失处处最好，WGAN 的贡献在于稳定收敛。
+# 1. 支撑集不重叠时 JS 散度恒为 $\log2$、梯度为 0；$-\log D$ 技巧（$D^*$ 固定时）等价于最小化 $\mathrm{KL}(p_g\|p_r)-2\,\mathrm{JS}$，偏爱“保守”样本，导致模式崩溃。
+# 2. Wasserstein 距离在分布不重叠时仍反映远近；KR 对偶把它写成 1-Lipschitz 函数上的上确界，由不加 sigmoid 的评论家来近似。
+# 3. WGAN：去 sigmoid、去 log、权重裁剪到 $[-c,c]$、RMSProp、$n_{critic}=5$；裁剪让参数堆在 $\pm c$、梯度远小于 1，所以学得慢。
+# 4. WGAN-GP 用 $\lambda(\|\nabla_{\hat x}D(\hat x)\|_2-1)^2$ 代替裁剪：$\alpha$ 每个样本一个、$\epsilon$ 在根号里、评论家不用批归一化；在随机配对的连线上取 $\hat x$ 是启发式做法。
+# 5. 圆环上 WGAN-GP 在 3 个种子上都覆盖 8/8 个模式，评论家的 $W$ 估计跟着样本质量走；LSGAN 是另一种修补，大规模对比表明没有哪个损失处处最好，WGAN 的贡献在于稳定收敛。
 #
 # ## 练习
 #
-# 1. 在 6.1 节里把 $P_\theta$ 换成宽度不同的均匀分布（例如 $U[\theta,\theta+1]$），JS 在什么时候开始变成常数？$W_1$ 呢？
-# 2. 把 6.6 节的 `RING_STD` 改回论文的 0.02，再训练 WGAN-GP。高质量样本比例怎样变化？需要多少次迭代才能覆盖 8 个模式？
-# 3. 在圆环上用 `models.WGAN`（权重裁剪）训练 4000 次迭代，数一数模式；再把 `clip_value` 改成 0.1 和 0.001 试试。
-# 4. 把 `models.WGANGP` 的 `gp_weight` 分别设为 0、1、100，观察圆环上的结果和 6.7 节的梯度范数。
-# 5. 故意给 WGAN-GP 用一个带批归一化的评论家（提示：gankit 会拒绝，读一读报错；再自己写一个绕过检查的版本），比较训练结果。
-# 6. 把 `n_critic` 改成 1，WGAN-GP 还能覆盖全部模式吗？
-# 7. 用 `models.DCGAN(loss="least_squares")` 在 Fashion-MNIST 上训练，与 6.8 节的 WGAN-GP 比较同样时间内的图像。
+# 从易到难排列；有代码的练习，参考答案在 `solutions/06_wgan.py`（`GANKIT_QUICK=1` 时几秒钟跑完）。
+#
+# 1. **（基础）** 在 6.1 节里把 $P_\theta$ 换成更宽的均匀分布 $U[\theta,\theta+1]$（$P_r$ 仍是 $U[0,0.5]$）。$\theta$ 在什么范围内 JS 是常数？那时 $W_1$ 等于多少？
+#
+#    <details><summary>提示</summary>两个区间 $[0,0.5]$ 与 $[\theta,\theta+1]$ 什么时候不相交？不相交时，$W_1$ 等于两个均值之差的绝对值（所有的土都朝同一个方向搬）。数值上复用 6.1 节的 `js` 和 `w1`，给 `uniform_pdf` 传 `width=1.0`。</details>
+#
+# 2. **（基础）** 照 6.9 节的公式，自己用几行 NumPy 写出 LSGAN 的判别器损失和生成器损失（$a=0$，$b=c=1$），与 `gankit.losses.least_squares_d_loss`、`least_squares_g_loss` 对照；再算出 logit 为 6 时非饱和损失与最小二乘损失对这个 logit 的梯度。
+#
+#    <details><summary>提示</summary>gankit 的损失都是 logits 的纯函数，对批次取平均，别漏了 $\tfrac12$。对单个样本，$-\log\sigma(s)$ 对 $s$ 的导数是 $\sigma(s)-1$，$\tfrac12(s-1)^2$ 的导数是 $s-1$。</details>
+#
+# 3. **（进阶）** 在圆环上训练两个 WGAN-GP，一个 `gp_weight=10`，一个 `gp_weight=0`（其余完全相同），比较评论家在 $\hat x$ 上的梯度范数，以及覆盖的模式数。没有惩罚时会发生什么？
+#
+#    <details><summary>提示</summary>复用 6.6 节的 `ring_model` 思路（`models.WGANGP(image_shape=(2,), gp_weight=...)`）和 6.7 节的 `input_gradient_norms`。没有惩罚也没有裁剪时，什么也不限制评论家的坡度：它只要把真假样本的分数拉得越开越好。</details>
+#
+# 4. **（开放）** 仿照《Are GANs Created Equal?》，设计一个公平的比较：WGAN-GP 和 LSGAN 在圆环上谁更好？“同样的预算”指同样的生成器迭代次数、同样的梯度计算次数，还是同样的时间？每个模型跑几个种子？报告什么？
+#
+#    <details><summary>提示</summary>WGAN-GP 每次生成器迭代含 5 次评论家更新和一次额外的反向传播（梯度惩罚），按迭代次数比较对 LSGAN 不公平。把每个种子的结果都画出来（箱线图或散点），而不只报最好的一次；这一题没有唯一答案。</details>
 
 # %% [markdown] lang="en"
-# ## Recap
+# ## What you learned
 #
-# - For distributions with disjoint supports the JS divergence is stuck at $\log2$ with zero gradient; the better the
-#   discriminator, the less gradient the original GAN's generator gets.
-# - The $-\log D$ trick amounts to minimising $\mathrm{KL}(p_g\|p_r)-2\,\mathrm{JS}$: pulling and pushing at once,
-#   and favouring "safe" samples, hence mode collapse.
-# - The Wasserstein distance reflects how far apart distributions are even when they do not overlap; KR duality writes
-#   it as a supremum over 1-Lipschitz functions, approximated by the critic.
-# - WGAN's four changes: no sigmoid, no log, weights clipped to $[-c,c]$, RMSProp; $n_{critic}=5$. gankit runs the 5
-#   critic updates in one compiled `train_step`, each on its own slice of the batch with fresh noise.
-# - WGAN-GP: $\lambda(\|\nabla D(\hat x)\|_2-1)^2$, one $\alpha$ per example, $\epsilon$ inside the root, no batch norm
-#   in the critic, Adam($10^{-4}$, 0, 0.9) in the paper (within a CPU's iteration budget $2\times10^{-4}$ with
-#   $\beta_1=0.5$ converged faster for us).
-# - The ring: modes counted with `metrics.mode_coverage`; WGAN-GP covers 8/8 modes on all 3 seeds; the critic's $W$
-#   estimate falls together with the true distance.
-# - LSGAN's squared error keeps gradients from vanishing; the large-scale study finds no loss best everywhere, and
-#   WGAN's contribution is reliable convergence.
+# 1. For disjoint supports the JS divergence is stuck at $\log2$ with zero gradient; the $-\log D$ trick (with $D^*$ held fixed) amounts to minimising $\mathrm{KL}(p_g\|p_r)-2\,\mathrm{JS}$, which favours "safe" samples and leads to mode collapse.
+# 2. The Wasserstein distance reflects how far apart distributions are even when they do not overlap; KR duality writes it as a supremum over 1-Lipschitz functions, approximated by a critic without a sigmoid.
+# 3. WGAN: no sigmoid, no log, weights clipped to $[-c,c]$, RMSProp, $n_{critic}=5$; clipping piles the weights at $\pm c$ and leaves gradients far below 1, so it learns slowly.
+# 4. WGAN-GP replaces clipping with $\lambda(\|\nabla_{\hat x}D(\hat x)\|_2-1)^2$: one $\alpha$ per example, $\epsilon$ inside the root, no batch norm in the critic; taking $\hat x$ on segments between randomly paired samples is a heuristic.
+# 5. On the ring WGAN-GP covers 8/8 modes on all 3 seeds and its critic's $W$ estimate follows sample quality; LSGAN is another fix, and the large-scale study finds no loss best everywhere — WGAN's contribution is reliable convergence.
 #
 # ## Exercises
 #
-# 1. In 6.1 give $P_\theta$ another width (say $U[\theta,\theta+1]$). When does JS become constant? And $W_1$?
-# 2. Set `RING_STD` in 6.6 back to the papers' 0.02 and train WGAN-GP again. How does the high-quality share change?
-#    How many iterations does it take to cover all 8 modes?
-# 3. Train `models.WGAN` (weight clipping) on the ring for 4000 iterations and count the modes; then try `clip_value`
-#    0.1 and 0.001.
-# 4. Set `models.WGANGP`'s `gp_weight` to 0, 1 and 100 and watch the ring results and the gradient norms of 6.7.
-# 5. Give WGAN-GP a critic with batch norm on purpose (hint: gankit refuses; read the message, then write a version that
-#    bypasses the check) and compare the training.
-# 6. Set `n_critic` to 1: does WGAN-GP still cover every mode?
-# 7. Train `models.DCGAN(loss="least_squares")` on Fashion-MNIST and compare its pictures with 6.8's WGAN-GP after the
-#    same time.
+# From easy to open; solutions to the exercises with code are in `solutions/06_wgan.py` (a few seconds with
+# `GANKIT_QUICK=1`).
+#
+# 1. **(Easy)** In 6.1 make $P_\theta$ wider, $U[\theta,\theta+1]$ ($P_r$ stays $U[0,0.5]$). For which $\theta$ is JS constant? What is $W_1$ there?
+#
+#    <details><summary>Hint</summary>When are the intervals $[0,0.5]$ and $[\theta,\theta+1]$ disjoint? When they are, $W_1$ is the absolute difference of the two means (all the earth moves the same way). Numerically, reuse 6.1's `js` and `w1` and pass `width=1.0` to `uniform_pdf`.</details>
+#
+# 2. **(Easy)** Following the formulas of 6.9, write LSGAN's discriminator and generator losses in a few lines of NumPy ($a=0$, $b=c=1$) and compare them with `gankit.losses.least_squares_d_loss` and `least_squares_g_loss`; then compute the gradient of the non-saturating and the least squares generator loss with respect to a logit of 6.
+#
+#    <details><summary>Hint</summary>gankit's losses are pure functions of logits that average over the batch; do not forget the $\tfrac12$. For one example, the derivative of $-\log\sigma(s)$ is $\sigma(s)-1$ and that of $\tfrac12(s-1)^2$ is $s-1$.</details>
+#
+# 3. **(Intermediate)** Train two WGAN-GPs on the ring, one with `gp_weight=10` and one with `gp_weight=0` (all else equal), and compare the critic's gradient norm at $\hat x$ and the modes covered. What happens without the penalty?
+#
+#    <details><summary>Hint</summary>Follow 6.6's `ring_model` (`models.WGANGP(image_shape=(2,), gp_weight=...)`) and reuse 6.7's `input_gradient_norms`. With neither penalty nor clipping nothing limits the critic's slope: it just pushes real and fake scores as far apart as it can.</details>
+#
+# 4. **(Open)** In the spirit of "Are GANs Created Equal?", design a fair comparison: is WGAN-GP or LSGAN better on the ring? Does "the same budget" mean the same generator iterations, the same number of gradient computations, or the same time? How many seeds per model? What do you report?
+#
+#    <details><summary>Hint</summary>Each WGAN-GP generator iteration holds 5 critic updates and an extra backward pass (the penalty), so equal iterations are unfair to LSGAN. Plot every seed's result (box plot or dots), not just the best run; there is no single answer.</details>
 
 # %%
 L.summary()
+
+# %% [markdown] lang="zh"
+# ## 参考文献
+#
+# - Arjovsky, M., Bottou, L. (2017). *Towards Principled Methods for Training Generative Adversarial Networks*. ICLR 2017. [arXiv:1701.04862](https://arxiv.org/abs/1701.04862)
+# - Arjovsky, M., Chintala, S., Bottou, L. (2017). *Wasserstein GAN*. ICML 2017. [arXiv:1701.07875](https://arxiv.org/abs/1701.07875)
+# - Gulrajani, I., Ahmed, F., Arjovsky, M., Dumoulin, V., Courville, A. (2017). *Improved Training of Wasserstein GANs*. NeurIPS 2017. [arXiv:1704.00028](https://arxiv.org/abs/1704.00028)
+# - Mao, X., Li, Q., Xie, H., Lau, R. Y. K., Wang, Z., Smolley, S. P. (2017). *Least Squares Generative Adversarial Networks*. ICCV 2017. [arXiv:1611.04076](https://arxiv.org/abs/1611.04076)
+# - Lucic, M., Kurach, K., Michalski, M., Gelly, S., Bousquet, O. (2018). *Are GANs Created Equal? A Large-Scale Study*. NeurIPS 2018. [arXiv:1711.10337](https://arxiv.org/abs/1711.10337)
+# - Metz, L., Poole, B., Pfau, D., Sohl-Dickstein, J. (2017). *Unrolled Generative Adversarial Networks*. ICLR 2017. [arXiv:1611.02163](https://arxiv.org/abs/1611.02163)
+# - Srivastava, A., Valkov, L., Russell, C., Gutmann, M. U., Sutton, C. (2017). *VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational Learning*. NeurIPS 2017. [arXiv:1705.07761](https://arxiv.org/abs/1705.07761)
+# - Goodfellow, I. et al. (2014). *Generative Adversarial Nets*. NeurIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+#
+# **延伸阅读**
+#
+# - 李宏毅《机器学习》课程的 GAN 系列讲座（其中一讲专讲 WGAN 与 JS 散度的问题）：[课程主页](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php)
+# - Alex Irpan, *Read-through: Wasserstein GAN*（对 WGAN 论文的逐段解读）：[博客](https://www.alexirpan.com/2017/02/22/wasserstein-gan.html)
+
+# %% [markdown] lang="en"
+# ## References
+#
+# - Arjovsky, M., Bottou, L. (2017). *Towards Principled Methods for Training Generative Adversarial Networks*. ICLR 2017. [arXiv:1701.04862](https://arxiv.org/abs/1701.04862)
+# - Arjovsky, M., Chintala, S., Bottou, L. (2017). *Wasserstein GAN*. ICML 2017. [arXiv:1701.07875](https://arxiv.org/abs/1701.07875)
+# - Gulrajani, I., Ahmed, F., Arjovsky, M., Dumoulin, V., Courville, A. (2017). *Improved Training of Wasserstein GANs*. NeurIPS 2017. [arXiv:1704.00028](https://arxiv.org/abs/1704.00028)
+# - Mao, X., Li, Q., Xie, H., Lau, R. Y. K., Wang, Z., Smolley, S. P. (2017). *Least Squares Generative Adversarial Networks*. ICCV 2017. [arXiv:1611.04076](https://arxiv.org/abs/1611.04076)
+# - Lucic, M., Kurach, K., Michalski, M., Gelly, S., Bousquet, O. (2018). *Are GANs Created Equal? A Large-Scale Study*. NeurIPS 2018. [arXiv:1711.10337](https://arxiv.org/abs/1711.10337)
+# - Metz, L., Poole, B., Pfau, D., Sohl-Dickstein, J. (2017). *Unrolled Generative Adversarial Networks*. ICLR 2017. [arXiv:1611.02163](https://arxiv.org/abs/1611.02163)
+# - Srivastava, A., Valkov, L., Russell, C., Gutmann, M. U., Sutton, C. (2017). *VEEGAN: Reducing Mode Collapse in GANs using Implicit Variational Learning*. NeurIPS 2017. [arXiv:1705.07761](https://arxiv.org/abs/1705.07761)
+# - Goodfellow, I. et al. (2014). *Generative Adversarial Nets*. NeurIPS 2014. [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+#
+# **Further reading**
+#
+# - Hung-yi Lee's Machine Learning course, GAN lectures (one is on WGAN and the trouble with JS divergence): [course page](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php)
+# - Alex Irpan, *Read-through: Wasserstein GAN*, a section-by-section reading of the paper: [blog](https://www.alexirpan.com/2017/02/22/wasserstein-gan.html)

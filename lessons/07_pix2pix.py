@@ -1,10 +1,10 @@
 # %% [markdown] lang="zh"
 # # 第 7 课 · Pix2Pix：成对图像翻译
 #
-# 种子文档 000 列举 GAN 的用途时提到：把黑白照片变成彩色、把航拍图变成地图、把白天变成黑夜，
+# 一门基于李宏毅老师课程的 GAN 入门课（百度 AI Studio 上的飞桨课程）列举 GAN 的用途时提到：把黑白照片变成彩色、把航拍图变成地图、把白天变成黑夜，
 # 甚至“根据物体的轮廓、边缘信息，来生成实体包包”。这些任务有一个共同的形式：输入是一张图，输出是另一张图，
 # 两张图描绘的是同一个场景，只是“表达方式”不同。这就是**图像到图像的转换**（image-to-image translation，也叫图像翻译）。
-# Pix2Pix（Isola 等，2017）给出了一个通用的做法：一个条件 GAN，条件就是输入图像本身。
+# Pix2Pix（[Isola 等，2017](https://arxiv.org/abs/1611.07004)）给出了一个通用的做法：一个条件 GAN，条件就是输入图像本身。
 #
 # 本课内容：
 #
@@ -19,15 +19,17 @@
 #    清晰度（平均梯度幅值，相对于目标图）和峰值信噪比（PSNR）。
 #
 # 快速模式（`GANKIT_QUICK=1`）只用 2048 对 32×32 的边缘→服饰图、很窄的网络，一分钟左右跑完，用来检查代码；
-# 完整模式在 maps 上训练（64×64，400 对训练图，100 对验证图），两种模型在 2 核 CPU 上合计预计约 11 分钟（见第 6 节）。
+# 完整模式在 maps 数据集的一个本地子集上训练（64×64，400 对训练图，100 对验证图），两种模型在 2 核 CPU 上合计约 11 分钟。
 
 # %% [markdown] lang="en"
 # # Lesson 7 · Pix2Pix: paired image-to-image translation
 #
-# Listing what GANs are used for, seed document 000 mentions turning black-and-white photos into colour ones, aerial
+# Listing what GANs are used for, a beginner GAN course built on Hung-yi Lee's lectures (a PaddlePaddle course on
+# Baidu AI Studio) mentions turning black-and-white photos into colour ones, aerial
 # photos into maps, day into night, and even "generating a real handbag from the outline and edges of an object".
 # These tasks share one form: the input is a picture, the output is another picture, and both show the same scene
-# in a different "language". This is **image-to-image translation**. Pix2Pix (Isola et al., 2017) gives one
+# in a different "language". This is **image-to-image translation**. Pix2Pix
+# ([Isola et al., 2017](https://arxiv.org/abs/1611.07004)) gives one
 # general recipe for all of them: a conditional GAN whose condition is the input image itself.
 #
 # In this lesson:
@@ -46,8 +48,8 @@
 #    signal-to-noise ratio (PSNR).
 #
 # Quick mode (`GANKIT_QUICK=1`) uses 2048 pairs of 32×32 edges→garments and very narrow networks and finishes in
-# about a minute; it checks the code. Full mode trains on maps (64×64, 400 training pairs, 100 validation pairs):
-# both models together should take about 11 minutes on a 2-core CPU (see section 6).
+# about a minute; it checks the code. Full mode trains on a local subset of the maps dataset (64×64, 400 training
+# pairs, 100 validation pairs): both models together take about 11 minutes on a 2-core CPU.
 
 # %%
 import pathlib, sys
@@ -111,10 +113,11 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 #
 # Pix2Pix 是**有监督**的：训练集里每一张输入图 $x$ 都配有它的“标准答案” $y$，两张图逐像素对齐。
 # pix2pix 作者整理的数据集都把一对图**左右拼成一张** JPG：maps 数据集每张 512×256，左边是卫星航拍图，右边是同一地点的
-# Google 地图（400 对训练、100 对验证）。`gankit.data.load("maps")` 读入时把它切成两半，
+# Google 地图。作者发布的完整 maps 数据集有 1,096 对训练图和 1,098 对验证图；本课用的本地文件夹只是它的一个**子集**
+# （400 对训练、100 对验证），好让 CPU 在几分钟内训练完。`gankit.data.load("maps")` 读入时把每张图切成两半，
 # 默认方向 `"a2b"` 是航拍图 → 地图（`direction="b2a"` 反过来）。
 #
-# 第二个数据集小得多，是种子文档 000 里“边缘 → 包”的缩小版：`edges2fashion` 取 Fashion-MNIST 的衣服、鞋、包，
+# 第二个数据集小得多，是上面“根据边缘生成包包”的缩小版：`edges2fashion` 取 Fashion-MNIST 的衣服、鞋、包，
 # 缩放到 32×32 作为目标 $y$，再用 Sobel 算子算出梯度幅值、按阈值二值化，得到白底黑线的**边缘图**作为输入 $x$。
 # 边缘图是从目标**算**出来的，所以配对是现成的；反过来，从几条线猜出衣服的明暗和纹理，才是要学的事。
 #
@@ -126,11 +129,13 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 #
 # Pix2Pix is **supervised**: every input picture $x$ of the training set comes with its "answer" $y$, aligned pixel
 # for pixel. The datasets the pix2pix authors published store each pair **side by side in one** JPG: each maps
-# picture is 512×256, a satellite photo on the left and the Google map of the same place on the right (400 training
-# pairs, 100 validation pairs). `gankit.data.load("maps")` cuts them in half as it reads them; the default direction
+# picture is 512×256, a satellite photo on the left and the Google map of the same place on the right. The full maps
+# dataset the authors published has 1,096 training and 1,098 validation pairs; this lesson's local folder is only a
+# **subset** of it (400 training pairs, 100 validation pairs), so that a CPU can train in minutes.
+# `gankit.data.load("maps")` cuts each picture in half as it reads them; the default direction
 # `"a2b"` is aerial photo → map (`direction="b2a"` goes the other way).
 #
-# The second dataset is much smaller, a miniature of seed document 000's "edges → handbag": `edges2fashion` takes
+# The second dataset is much smaller, a miniature of the "edges → handbag" task above: `edges2fashion` takes
 # Fashion-MNIST's clothes, shoes and bags, resized to 32×32, as the targets $y$, and computes their Sobel gradient
 # magnitude, thresholded into black lines on white, as the **edge maps** $x$. The edge map is *computed* from the
 # target, so the pairing comes for free; guessing a garment's shading and texture back from a few lines is what
@@ -463,15 +468,16 @@ print(L.t(f"相邻两格在输入上相隔 {stride} 像素，所以每个 70×70
 # %% [markdown] lang="zh"
 # 在本课的小图上，默认的 3 层 PatchGAN 感受野（70）已经比 32×32 或 64×64 的整张图还大，
 # 它的每一格其实看到了整张图（包括补零的边框）；只有在论文的 256×256 上，每一格才只看约四分之一的宽度。
-# 练习里可以换用 `n_layers=1`（16×16 的块）看看效果。
+# 可以自己换用 `models.Pix2Pix(..., n_layers=1)`（16×16 的块）看看效果：论文发现 1×1 的 PixelGAN 只改善颜色，
+# 16×16 开始出现锐利但有伪影的细节，70×70 最好。
 #
 # ## 5 · 目标函数与训练步骤
 #
-# 条件 GAN 的目标（论文式 1），判别器 $D$ 看一对图：
+# 条件 GAN 的目标（Isola 等, 2017, 式 (1)），判别器 $D$ 看一对图：
 #
 # $$\mathcal{L}_{cGAN}(G,D)=\mathbb{E}_{x,y}\big[\log D(x,y)\big]+\mathbb{E}_{x}\big[\log\big(1-D(x,G(x))\big)\big],$$
 #
-# 加上让输出贴近答案的 L1 项（式 3），两者相加（式 4）：
+# 加上让输出贴近答案的 L1 项（式 (3)），两者相加（式 (4)）：
 #
 # $$\mathcal{L}_{L1}(G)=\mathbb{E}_{x,y}\big[\|y-G(x)\|_1\big],\qquad
 #   G^*=\arg\min_G\max_D\ \mathcal{L}_{cGAN}(G,D)+\lambda\,\mathcal{L}_{L1}(G),\quad \lambda=100 .$$
@@ -483,17 +489,15 @@ print(L.t(f"相邻两格在输入上相隔 {stride} 像素，所以每个 70×70
 # 2. 生成器：非饱和形式 $-\log D(x,G(x))$（第 1 课）乘以 `gan_weight`，加上 $\lambda$ 乘以 L1；
 # 3. 两个网络都用 Adam，学习率 $2\times10^{-4}$，$\beta_1=0.5$。
 # 4. 更新顺序：每步只跑一次生成器。作者的代码先用 $(x,y)$ 和 $(x,G(x))$ 更新判别器，再让**更新后的**判别器给 $G(x)$ 打分、
-#    更新生成器（`update="alternating"`），每步要多跑一遍判别器。TensorFlow 教程让两个网络共用同一次判别器前向、同时更新
-#    （`update="simultaneous"`），生成器看到的是判别器**更新前**的打分。哪种做法当默认值，我们用实测来定：在同样 150 秒里
-#    （maps，64×64，2 核 AVX-512 CPU，`benchmarks/time_to_quality.py --model pix2pix`，种子 0–3），教程的顺序在 4 个种子上
-#    验证集 L1 都不比作者的顺序差（平均 0.0712 对 0.0717，其中一个种子打平），PSNR 平均 26.15 对 26.11 dB，清晰度比 0.640 对 0.637，
-#    而且每步更便宜。差别很小（与换个种子的差别相当），两种顺序在这个任务上同样好，所以选更省时的那个：`models.Pix2Pix`
-#    默认 `update="simultaneous"`；想完全照论文作者的代码做，传 `update="alternating"`。
+#    更新生成器（`update="alternating"`），每步要多跑一遍判别器。TensorFlow 的 pix2pix 教程让两个网络共用同一次判别器前向、
+#    同时更新（`update="simultaneous"`），生成器看到的是判别器**更新前**的打分。在 maps 上给两种顺序同样的训练时间，
+#    验证集 L1、PSNR 和清晰度的差别都不比换一个随机种子大：这个任务上两种顺序同样好，而同时更新每步少一遍判别器、更省时。
+#    所以 `models.Pix2Pix` 默认 `update="simultaneous"`；想完全照作者的代码做，传 `update="alternating"`。
 #
 # 归一化：论文用批归一化，但批大小为 1，而且测试时也用**当前这批图的统计量**——批里只有一张图时，这恰好就是
 # **实例归一化**（每张图、每个通道单独归一化）。`models.Pix2Pix` 因此默认 `norm="instance"`：批大小可以大于 1，
 # 每张图的输出也不受同批其他图的影响。若改用 `norm="batch"`，测试时用的是滑动平均，而对抗训练中的生成器
-# 统计量漂得很快，预测时的输出可能与训练时明显不同（练习 5）。
+# 统计量漂得很快，预测时的输出可能与训练时明显不同（不妨用 `norm="batch"` 训练一次，比较 `training=False` 与 `training=True` 时的 PSNR）。
 #
 # `gan_weight=0` 时生成器只受 L1 驱动，这就是对照组“只用 L1”——同一份代码，只差一个数字。
 # 判别器照样训练，但它的意见不再传给生成器；它的损失能告诉我们模糊的输出有多容易被识破。
@@ -501,15 +505,17 @@ print(L.t(f"相邻两格在输入上相隔 {stride} 像素，所以每个 70×70
 # %% [markdown] lang="en"
 # On this lesson's small pictures the default 3-layer PatchGAN's field (70) is already larger than a whole 32×32 or
 # 64×64 picture, so each cell actually sees the whole picture (zero-padded borders included); only on the paper's
-# 256×256 pictures does each cell see about a quarter of the width. An exercise tries `n_layers=1` (16×16 patches).
+# 256×256 pictures does each cell see about a quarter of the width. Try `models.Pix2Pix(..., n_layers=1)` (16×16
+# patches) yourself: the paper found that a 1×1 PixelGAN only improves colour, 16×16 gives sharp details with
+# artefacts, and 70×70 works best.
 #
 # ## 5 · The objective and the training step
 #
-# The conditional GAN objective (the paper's eq. 1), with a discriminator $D$ that looks at a pair:
+# The conditional GAN objective (Isola et al., 2017, Eq. 1), with a discriminator $D$ that looks at a pair:
 #
 # $$\mathcal{L}_{cGAN}(G,D)=\mathbb{E}_{x,y}\big[\log D(x,y)\big]+\mathbb{E}_{x}\big[\log\big(1-D(x,G(x))\big)\big],$$
 #
-# plus an L1 term that keeps the output close to the answer (eq. 3), added together (eq. 4):
+# plus an L1 term that keeps the output close to the answer (Eq. 3), added together (Eq. 4):
 #
 # $$\mathcal{L}_{L1}(G)=\mathbb{E}_{x,y}\big[\|y-G(x)\|_1\big],\qquad
 #   G^*=\arg\min_G\max_D\ \mathcal{L}_{cGAN}(G,D)+\lambda\,\mathcal{L}_{L1}(G),\quad \lambda=100 .$$
@@ -525,19 +531,18 @@ print(L.t(f"相邻两格在输入上相隔 {stride} 像素，所以每个 70×70
 #    $(x,G(x))$ first and then lets the **updated** discriminator score $G(x)$ for the generator's update
 #    (`update="alternating"`), one more discriminator pass per step. The TensorFlow tutorial updates both networks from
 #    one shared discriminator pass (`update="simultaneous"`): the generator sees the discriminator's scores **before**
-#    its update. We chose the default by measurement: in the same 150 seconds (maps, 64×64, a 2-core AVX-512 CPU,
-#    `benchmarks/time_to_quality.py --model pix2pix`, seeds 0–3) the tutorial's order reached a validation L1 no worse
-#    than the authors' on all four seeds (mean 0.0712 vs 0.0717, one seed tied), PSNR 26.15 vs 26.11 dB on average,
-#    sharpness ratio 0.640 vs 0.637, and its step is cheaper. The differences are small (about what another seed
-#    changes): on this task the two orders are equally good, so the default is the cheaper one: `models.Pix2Pix` uses
-#    `update="simultaneous"`; pass `update="alternating"` to follow the authors' code exactly.
+#    its update. Given the same training time on maps, the two orders differ in validation L1, PSNR and sharpness by
+#    no more than another random seed does: on this task they are equally good, and the simultaneous update saves a
+#    discriminator pass per step. So `models.Pix2Pix` uses `update="simultaneous"`; pass `update="alternating"` to
+#    follow the authors' code exactly.
 #
 # Normalization: the paper uses batch normalization, but with batch size 1 and with **the current batch's
 # statistics at test time too** — with one picture per batch that is exactly **instance normalization** (each
 # picture and channel normalized on its own). So `models.Pix2Pix` defaults to `norm="instance"`: batches may hold
 # more than one picture, and no picture's output depends on the others in its batch. With `norm="batch"` the test
 # uses moving averages, and an adversarially trained generator's statistics drift fast, so outputs at prediction
-# time can differ clearly from those during training (exercise 5).
+# time can differ clearly from those during training (try training once with `norm="batch"` and compare the PSNR
+# with `training=False` and with `training=True`).
 #
 # With `gan_weight=0` the generator is driven by L1 alone: that is the "L1 only" baseline — the same code, one
 # number apart. The discriminator still trains, but its opinion no longer reaches the generator; its loss tells us
@@ -561,8 +566,7 @@ print(L.t("损失函数与手算一致。", "The losses match the hand computati
 #
 # 两个模型的网络、数据、随机种子、训练轮数完全相同，只有 `gan_weight` 不同（0 和 1）。
 # 完整模式在 maps 上训练：64×64，`filters=16`（论文是 256×256、`filters=64`，参数多 30 倍），批大小 4，每个模型 30 轮。
-# 按本项目 2 核 CPU 上实测的单步用时（每张图约 25 毫秒，机器同时被其他任务占用）估算，两个模型合计约 11 分钟，
-# 实际用时会记录在下方和 `summary.json` 中；
+# 实际用时会打印在下方，并记录在 `summary.json` 中；
 # 有 GPU 时可以把 `SIZE` 改成 256、`FILTERS` 改成 64，训练 200 轮，即论文的设置。
 # 快速模式只用 2048 对边缘→服饰图训练 1 轮，输出只是一团模糊，用来检查代码。
 #
@@ -574,9 +578,8 @@ print(L.t("损失函数与手算一致。", "The losses match the hand computati
 #
 # Both models have the same networks, data, random seeds and number of epochs; only `gan_weight` differs (0 and 1).
 # Full mode trains on maps: 64×64, `filters=16` (the paper uses 256×256 and `filters=64`, 30 times the
-# parameters), batch size 4, 30 epochs per model. From the step time measured on this project's 2-core CPU (about
-# 25 ms per picture, with other jobs running), both models together should take about 11 minutes; the actual minutes
-# are printed below and recorded in `summary.json`. On a GPU, set `SIZE` to 256
+# parameters), batch size 4, 30 epochs per model; the minutes it took are printed below and recorded in
+# `summary.json`. On a GPU, set `SIZE` to 256
 # and `FILTERS` to 64 and train 200 epochs, the paper's setting. Quick mode trains 1 epoch on 2048 pairs of
 # edges→garments; its outputs are blurry blobs, and it only checks the code.
 #
@@ -628,7 +631,7 @@ for name, gan_weight in (("l1_only", 0.0), ("l1_gan", 1.0)):
 #
 # 预测时默认 `training=False`：Dropout 关闭（实例归一化在训练和预测时算法相同）。论文在测试时**保留** Dropout，把它当作
 # 唯一的噪声来源；`translate(x, training=True)` 就是论文的做法。本课用默认的关闭：同一张输入永远得到同一张输出，
-# 两个模型的指标才能在同一组确定的翻译结果上比较（论文自己也承认，这点 Dropout 噪声几乎不改变输出，见练习 5）。
+# 两个模型的指标才能在同一组确定的翻译结果上比较（论文自己也承认，这点 Dropout 噪声几乎不改变输出，见练习 3）。
 
 # %% [markdown] lang="en"
 # ### Results: grids and numbers
@@ -647,7 +650,7 @@ for name, gan_weight in (("l1_only", 0.0), ("l1_gan", 1.0)):
 # and at prediction). The paper **keeps** dropout at test time as its only source of noise; `translate(x,
 # training=True)` does exactly that. This lesson uses the default: the same input always gives the same output, so
 # the two models' numbers are measured on one deterministic set of translations (the paper itself notes that this
-# noise barely changes the output; see exercise 5).
+# noise barely changes the output; see exercise 3).
 
 # %%
 target_sharpness = mean_gradient_magnitude(eval_y).mean()
@@ -748,61 +751,90 @@ except data.DatasetNotFoundError as err:
     print(L.t("facades 需要联网下载一次：", "facades needs one download from the internet:"), str(err)[:300], "…")
 
 # %% [markdown] lang="zh"
-# ## 小结
+# ## 学到了什么
 #
-# - 图像翻译是以输入图为条件的条件 GAN。成对数据让我们可以加一项 L1 损失，但只用 L1/L2 时，输入不能唯一确定输出的地方
-#   会得到中位数/平均数：细节被抹掉或抹糊。判别器是一个**学出来的损失**，专门惩罚“不像真的”。
-# - 目标函数：$G^*=\arg\min_G\max_D\ \mathcal{L}_{cGAN}(G,D)+\lambda\,\mathcal{L}_{L1}(G)$，$\lambda=100$；
-#   判别器看的是**一对**图 $(x,y)$。
-# - **U-Net**：编码器—解码器 + 跳跃连接，低层细节绕过瓶颈；没有噪声 $z$，随机性来自 Dropout。
-# - **PatchGAN**：全卷积，输出 $N\times N$ 的分数图；感受野 $r=1+\sum_l(k_l-1)\prod_{m<l}s_m$，默认 70×70。
-#   L1 负责低频，PatchGAN 负责局部的高频细节。
-# - **随机抖动**必须对输入和目标做同一次裁剪和翻转。
-# - 评价：PSNR 奖励平均的答案，清晰度（梯度幅值）揭示模糊；二者要一起看。
+# 1. 图像翻译是以输入图为条件的条件 GAN；只用 L1/L2 时，输入不能唯一确定输出的地方会得到中位数/平均数——细节被抹掉或抹糊，判别器则是一个专门惩罚“不像真的”的**学出来的损失**。
+# 2. 目标函数 $G^*=\arg\min_G\max_D\ \mathcal{L}_{cGAN}(G,D)+\lambda\,\mathcal{L}_{L1}(G)$，$\lambda=100$；判别器看的是**一对**图 $(x,y)$，随机抖动必须对这对图做同一次裁剪和翻转。
+# 3. **U-Net** 是编码器—解码器加跳跃连接，低层细节绕过瓶颈；没有噪声 $z$，随机性只来自 Dropout。
+# 4. **PatchGAN** 全卷积、输出 $N\times N$ 的分数图，感受野 $r=1+\sum_l(k_l-1)\prod_{m<l}s_m$（默认 70×70）：L1 管低频，PatchGAN 管局部的高频细节。
+# 5. 评价要把 PSNR（奖励平均的答案）和清晰度（梯度幅值，揭示模糊）放在一起看：L1 + GAN 更锐利，PSNR 却往往更低。
 #
 # ## 练习
 #
-# 1. 用 `n_layers=1`（16×16 的块，`models.Pix2Pix(..., n_layers=1)`）和 `n_layers=3` 各训练一次，比较清晰度比和网格。
-#    论文发现 1×1 的 PixelGAN 只改善颜色，16×16 开始出现锐利但有伪影的细节，70×70 最好。
-# 2. 把 `l1_weight` 改成 10 和 1000。$\lambda$ 太小或太大分别会出现什么？
-# 3. 去掉跳跃连接：自己用 `keras` 写一个没有 `Concatenate` 的编码器—解码器作为 `generator=` 传给 `models.Pix2Pix`，
-#    比较输出。道路的位置还准吗？
-# 4. 用 `direction="b2a"` 训练地图 → 航拍图。这个方向上输入能确定输出吗？只用 L1 的结果是什么样子？
-# 5. 用 `translate(x, training=True)`（保留 Dropout，论文在测试时的做法）对同一张图翻译几次，输出有多大差别？
-#    再用 `norm="batch"` 训练一次，比较 `training=False` 与 `training=True` 时的 PSNR。
-# 6. 把自己的成对图片左右拼接放进一个文件夹，用 `data.load("paired_folder:路径")` 训练，再用 `translate` 翻译新图。
+# 从易到难排列；有代码的练习，参考答案在 `solutions/07_pix2pix.py`。
+#
+# 1. **（基础）** 把第 2 节的小路改成只有两个可能的位置：70% 的概率在位置 A，30% 在位置 B。L1 和 L2 的最优解各是什么样子？L1 还会把路抹掉吗？
+#
+#    <details><summary>提示</summary>逐像素地看：L2 的最优解是平均数，L1 的是中位数。在位置 A 的像素上，目标有 70% 是 $+1$、30% 是 $-1$；中位数是多少？平均数呢？</details>
+#
+# 2. **（基础）** 随机抖动时，如果对输入和目标**分别**调用一次 `data.random_jitter`（各用各的随机种子），会怎样？用同一张图当输入和目标，算一算一个“完美”的输出会被 L1 损失罚多少。
+#
+#    <details><summary>提示</summary>`data.random_jitter(a, b, size, seed=(s, 0))` 对 `a`、`b` 做同一次变换；换一个 `seed` 就是另一次裁剪和翻转。输出等于目标本身时，L1 本该是 0。</details>
+#
+# 3. **（进阶）** 论文在测试时保留 Dropout，把它当作唯一的噪声来源。训练一个小 Pix2Pix，用 `translate(x, training=True)` 对同一张图翻译 8 次，每个像素的标准差有多大？`training=False` 时呢？
+#
+#    <details><summary>提示</summary>Dropout 只在 U-Net 解码器的前几层。把 8 次输出叠成一个数组，沿第 0 维求标准差再取平均；论文也承认这点噪声几乎不改变输出，这正是 Pix2Pix 的输出缺少多样性的原因。</details>
+#
+# 4. **（开放）** 把 `l1_weight` 改成 10 和 1000，再用 `direction="b2a"` 训练“地图 → 航拍图”。$\lambda$ 太小、太大各会出现什么？反方向上输入还能确定输出吗？只用 L1 的结果是什么样子？
+#
+#    <details><summary>提示</summary>$\lambda$ 太小时，生成器只追求“像真的”，可能画出与输入不对应的街道；太大时又回到只用 L1 的模糊。地图上的一块绿色可以对应很多种树冠的样子，想想第 2 节的平均和中位数。这一题没有唯一答案，用清晰度比和 PSNR 一起说明你的观察。</details>
 
 # %% [markdown] lang="en"
-# ## Recap
+# ## What you learned
 #
-# - Image translation is a conditional GAN conditioned on the input picture. Paired data let us add an L1 loss,
-#   but with L1/L2 alone, wherever the input does not pin the output down, we get the median/mean: details are
-#   erased or smeared. The discriminator is a **learned loss** that punishes "does not look real".
-# - The objective: $G^*=\arg\min_G\max_D\ \mathcal{L}_{cGAN}(G,D)+\lambda\,\mathcal{L}_{L1}(G)$, $\lambda=100$; the
-#   discriminator looks at a **pair** $(x,y)$.
-# - **U-Net**: encoder–decoder + skip connections, so low-level detail bypasses the bottleneck; no noise $z$, the
-#   randomness comes from dropout.
-# - **PatchGAN**: fully convolutional, an $N\times N$ map of scores; receptive field
-#   $r=1+\sum_l(k_l-1)\prod_{m<l}s_m$, 70×70 by default. L1 takes care of the low frequencies, PatchGAN of local
-#   high-frequency detail.
-# - **Random jitter** must apply the same crop and flip to input and target.
-# - Evaluation: PSNR rewards average answers, sharpness (gradient magnitude) reveals blur; read them together.
+# 1. Image translation is a conditional GAN conditioned on the input picture; with L1/L2 alone, wherever the input does not pin the output down we get the median/mean — details erased or smeared — while the discriminator is a **learned loss** that punishes "does not look real".
+# 2. The objective is $G^*=\arg\min_G\max_D\ \mathcal{L}_{cGAN}(G,D)+\lambda\,\mathcal{L}_{L1}(G)$, $\lambda=100$; the discriminator looks at a **pair** $(x,y)$, and random jitter must apply one crop and one flip to both pictures of the pair.
+# 3. **U-Net** is an encoder–decoder with skip connections, so low-level detail bypasses the bottleneck; there is no noise $z$, the only randomness is dropout.
+# 4. **PatchGAN** is fully convolutional and outputs an $N\times N$ map of scores with receptive field $r=1+\sum_l(k_l-1)\prod_{m<l}s_m$ (70×70 by default): L1 handles the low frequencies, PatchGAN local high-frequency detail.
+# 5. Read PSNR (which rewards average answers) together with sharpness (gradient magnitude, which reveals blur): L1 + GAN is sharper, yet often has the lower PSNR.
 #
 # ## Exercises
 #
-# 1. Train once with `n_layers=1` (16×16 patches, `models.Pix2Pix(..., n_layers=1)`) and once with `n_layers=3`;
-#    compare sharpness ratios and grids. The paper found that a 1×1 PixelGAN only improves colour, 16×16 gives sharp
-#    details with artefacts, and 70×70 works best.
-# 2. Set `l1_weight` to 10 and to 1000. What goes wrong when $\lambda$ is too small, and when it is too large?
-# 3. Remove the skip connections: write an encoder–decoder without `Concatenate` in `keras` yourself, pass it as
-#    `generator=` to `models.Pix2Pix` and compare the outputs. Are the roads still in the right place?
-# 4. Train maps → aerial photo with `direction="b2a"`. Does the input pin the output down in this direction? What
-#    does L1 alone produce?
-# 5. Translate one picture several times with `translate(x, training=True)` (dropout kept on, the paper's test-time
-#    setting). How different are the outputs?
-#    Then train once with `norm="batch"` and compare the PSNR with `training=False` and with `training=True`.
-# 6. Put your own pairs side by side in a folder, train with `data.load("paired_folder:PATH")`, and translate new
-#    pictures with `translate`.
+# From easy to open; solutions to the exercises with code are in `solutions/07_pix2pix.py`.
+#
+# 1. **(Easy)** Give section 2's lane only two possible positions: A with probability 70%, B with 30%. What do the L1 and L2 optima look like? Does L1 still erase the lane?
+#
+#    <details><summary>Hint</summary>Think pixel by pixel: the L2 optimum is the mean, the L1 optimum the median. On a pixel of position A the target is $+1$ 70% of the time and $-1$ 30% of the time: what is the median? The mean?</details>
+#
+# 2. **(Easy)** What happens if random jitter calls `data.random_jitter` **separately** for the input and the target (each with its own seed)? Use one picture as both input and target and compute how much L1 loss a "perfect" output would be charged.
+#
+#    <details><summary>Hint</summary>`data.random_jitter(a, b, size, seed=(s, 0))` gives `a` and `b` the same transformation; another `seed` is another crop and flip. An output equal to the target should cost an L1 loss of 0.</details>
+#
+# 3. **(Intermediate)** The paper keeps dropout on at test time as its only source of noise. Train a small Pix2Pix and translate one picture 8 times with `translate(x, training=True)`: how large is each pixel's standard deviation? And with `training=False`?
+#
+#    <details><summary>Hint</summary>Dropout sits only in the first decoder levels of the U-Net. Stack the 8 outputs, take the standard deviation along axis 0 and average it; the paper itself notes that this noise barely changes the output, which is why Pix2Pix's outputs lack diversity.</details>
+#
+# 4. **(Open)** Set `l1_weight` to 10 and to 1000, then train "map → aerial photo" with `direction="b2a"`. What goes wrong when $\lambda$ is too small, and when it is too large? Does the input pin the output down in the reverse direction? What does L1 alone produce?
+#
+#    <details><summary>Hint</summary>With a small $\lambda$ the generator only chases "looks real" and may draw streets that do not match the input; with a large one we are back to L1's blur. A green patch on a map fits many kinds of tree canopy: think of section 2's mean and median. There is no single answer; support what you see with both the sharpness ratio and PSNR.</details>
 
 # %%
 L.summary()
+
+# %% [markdown] lang="zh"
+# ## 参考文献
+#
+# - Isola, P., Zhu, J.-Y., Zhou, T., Efros, A. A. (2017). *Image-to-Image Translation with Conditional Adversarial Networks*. CVPR 2017. [arXiv:1611.07004](https://arxiv.org/abs/1611.07004)
+# - Mirza, M., Osindero, S. (2014). *Conditional Generative Adversarial Nets*. [arXiv:1411.1784](https://arxiv.org/abs/1411.1784)
+# - Ronneberger, O., Fischer, P., Brox, T. (2015). *U-Net: Convolutional Networks for Biomedical Image Segmentation*. MICCAI 2015. [arXiv:1505.04597](https://arxiv.org/abs/1505.04597)
+# - Ulyanov, D., Vedaldi, A., Lempitsky, V. (2016). *Instance Normalization: The Missing Ingredient for Fast Stylization*. [arXiv:1607.08022](https://arxiv.org/abs/1607.08022)
+# - Ioffe, S., Szegedy, C. (2015). *Batch Normalization: Accelerating Deep Network Training by Reducing Internal Covariate Shift*. ICML 2015. [arXiv:1502.03167](https://arxiv.org/abs/1502.03167)
+#
+# **延伸阅读**
+#
+# - TensorFlow 官方教程 *pix2pix: Image-to-image translation with a conditional GAN*：[tensorflow.org/tutorials/generative/pix2pix](https://www.tensorflow.org/tutorials/generative/pix2pix)
+# - 作者的项目主页（含 maps、facades 等数据集和大量例子）：[phillipi.github.io/pix2pix](https://phillipi.github.io/pix2pix/)
+
+# %% [markdown] lang="en"
+# ## References
+#
+# - Isola, P., Zhu, J.-Y., Zhou, T., Efros, A. A. (2017). *Image-to-Image Translation with Conditional Adversarial Networks*. CVPR 2017. [arXiv:1611.07004](https://arxiv.org/abs/1611.07004)
+# - Mirza, M., Osindero, S. (2014). *Conditional Generative Adversarial Nets*. [arXiv:1411.1784](https://arxiv.org/abs/1411.1784)
+# - Ronneberger, O., Fischer, P., Brox, T. (2015). *U-Net: Convolutional Networks for Biomedical Image Segmentation*. MICCAI 2015. [arXiv:1505.04597](https://arxiv.org/abs/1505.04597)
+# - Ulyanov, D., Vedaldi, A., Lempitsky, V. (2016). *Instance Normalization: The Missing Ingredient for Fast Stylization*. [arXiv:1607.08022](https://arxiv.org/abs/1607.08022)
+# - Ioffe, S., Szegedy, C. (2015). *Batch Normalization: Accelerating Deep Network Training by Reducing Internal Covariate Shift*. ICML 2015. [arXiv:1502.03167](https://arxiv.org/abs/1502.03167)
+#
+# **Further reading**
+#
+# - The TensorFlow tutorial *pix2pix: Image-to-image translation with a conditional GAN*: [tensorflow.org/tutorials/generative/pix2pix](https://www.tensorflow.org/tutorials/generative/pix2pix)
+# - The authors' project page (with the maps, facades and other datasets and many examples): [phillipi.github.io/pix2pix](https://phillipi.github.io/pix2pix/)

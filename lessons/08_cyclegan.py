@@ -2,14 +2,14 @@
 # # 第 8 课 · CycleGAN：非成对图像翻译
 #
 # 第 7 课的 Pix2Pix 需要**成对数据**：每张航拍图都配好了同一地点的地图。可很多翻译任务根本找不到这样的配对——
-# 种子文档 002 的例子是把照片变成梵高的画：我们手上只有一堆照片和一堆梵高画作，没有“同一场景的照片和它的梵高版”；
-# 种子文档 000 的“人物/实景动漫化”也是如此：真人照片和动漫头像各有一大堆，却没有一张真人照片对应着“它自己的”动漫头像。
-# 这就是**非成对数据**上的图像到图像的转换。CycleGAN（Zhu、Park、Isola、Efros，2017）的办法是再加一个反方向的生成器，
+# 李宏毅老师的 GAN 课程举过一个例子：把照片变成梵高的画——我们手上只有一堆照片和一堆梵高画作，没有“同一场景的照片和它的梵高版”；
+# 一门基于这门课的飞桨 GAN 入门课（百度 AI Studio）里的“人物/实景动漫化”也是如此：真人照片和动漫头像各有一大堆，却没有一张真人照片对应着“它自己的”动漫头像。
+# 这就是**非成对数据**上的图像到图像的转换。CycleGAN（[Zhu、Park、Isola、Efros，2017](https://arxiv.org/abs/1703.10593)）的办法是再加一个反方向的生成器，
 # 要求“翻译过去再翻译回来”要回到原图——**循环一致性**。
 #
 # 本课内容：
 #
-# 1. **两条路线**：种子文档 002 把无监督的条件生成分成“直接转换”和“投影到共享的隐空间”两类，CycleGAN 属于前者；
+# 1. **两条路线**：李宏毅老师的课程把无监督的条件生成分成“直接转换”和“投影到共享的隐空间”两类，CycleGAN 属于前者；
 # 2. **只有对抗损失为什么不够**：生成器可以无视输入，对什么输入都给出同一张“像地图的图”；循环一致性怎样堵住这条路；
 # 3. **完整目标函数**：两个方向的最小二乘对抗损失 + 循环一致性 L1（$\lambda=10$）+ 恒等损失（$0.5\lambda$），并用一个小模型手算核对；
 # 4. **网络**：ResNet 生成器（反射填充、实例归一化、残差块）和 PatchGAN 判别器；
@@ -18,22 +18,23 @@
 #    去掉循环一致性损失再训练一次作对比；用真实地图算**逐像素准确率**；最后做真人脸 → 动漫脸（celeba2anime）。
 #
 # 快速模式（`GANKIT_QUICK=1`）只用几张 32×32 的图、极小的网络各训练两步，用来检查代码；
-# 完整模式在 64×64 的 maps 和 celeba2anime 上真正训练（实测时间和结果见 8.9 和 8.10 节；整课在 2 核 CPU 上约 35 分钟）。
+# 完整模式在 64×64 的 maps 和 celeba2anime 上真正训练（结果见 8.9 和 8.10 节），整课在 2 核 CPU 上约 35 分钟。
 
 # %% [markdown] lang="en"
 # # Lesson 8 · CycleGAN: unpaired image-to-image translation
 #
 # Lesson 7's Pix2Pix needs **paired data**: every aerial photo comes with the map of the same place. For many
-# translations no such pairs exist. Seed document 002's example is turning photos into Van Gogh paintings: we have a
-# pile of photos and a pile of Van Goghs, but no "photo of a scene and its Van Gogh version". Seed document 000's
-# "photo to cartoon" is the same: plenty of real faces and plenty of anime faces, but no real face paired with "its
-# own" anime face. This is image-to-image translation on **unpaired data**. CycleGAN (Zhu, Park, Isola and Efros,
-# 2017) adds a second generator going the other way and asks that translating there and back returns the original
+# translations no such pairs exist. Hung-yi Lee's GAN course gives the example of turning photos into Van Gogh
+# paintings: we have a pile of photos and a pile of Van Goghs, but no "photo of a scene and its Van Gogh version".
+# The "photo to cartoon" task of a beginner GAN course built on his lectures (PaddlePaddle, on Baidu AI Studio) is
+# the same: plenty of real faces and plenty of anime faces, but no real face paired with "its
+# own" anime face. This is image-to-image translation on **unpaired data**. CycleGAN
+# ([Zhu, Park, Isola and Efros, 2017](https://arxiv.org/abs/1703.10593)) adds a second generator going the other way and asks that translating there and back returns the original
 # picture — **cycle consistency**.
 #
 # In this lesson:
 #
-# 1. **Two routes**: seed document 002 splits unsupervised conditional generation into "direct transformation" and
+# 1. **Two routes**: Hung-yi Lee's course splits unsupervised conditional generation into "direct transformation" and
 #    "projection to a shared latent space"; CycleGAN belongs to the first;
 # 2. **Why an adversarial loss alone is not enough**: the generator may ignore its input and give the same
 #    "map-looking picture" for every input; how cycle consistency closes that door;
@@ -47,8 +48,8 @@
 #    against the true maps; finally real faces → anime faces (celeba2anime).
 #
 # Quick mode (`GANKIT_QUICK=1`) trains tiny networks for two steps on a few 32×32 pictures and only checks the code;
-# full mode really trains on 64×64 maps and celeba2anime (measured times and results in sections 8.9 and 8.10; the whole
-# lesson takes about 35 minutes on 2 CPU cores).
+# full mode really trains on 64×64 maps and celeba2anime (results in sections 8.9 and 8.10); the whole lesson takes
+# about 35 minutes on a 2-core CPU.
 
 # %%
 import pathlib, sys
@@ -82,7 +83,7 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 # %% [markdown] lang="zh"
 # ## 8.1 两条路线：直接转换，还是投影到共享的隐空间
 #
-# 种子文档 002 在讲“无监督的条件生成”时给了两类方法：
+# 李宏毅老师的课程在讲“无监督的条件生成”时给了两类方法：
 #
 # - **方法 1：直接转换**。训练一个生成器 $G_{X\to Y}$ 直接把 $X$ 域的图变成 $Y$ 域的图，旁边配一个判别器判断“这像不像 $Y$ 域的图”。
 #   网络浅的时候这样就够了，因为浅层网络改不了太多；网络一深，生成器就可能把输出改得和输入毫不相干，
@@ -92,13 +93,13 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 #   让“同一种特征落在同一个维度上”——手段包括共享部分参数、加一个域判别器分辨隐向量来自哪个域、
 #   也加循环一致性或语义一致性。UNIT、MUNIT 走的是这条路。
 #
-# 种子文档 000 对 CycleGAN 的概括很直白：它本质上是**两个镜像对称的 GAN** 连成一个环——两个生成器、两个判别器，
+# 前面提到的飞桨入门课对 CycleGAN 的概括很直白：它本质上是**两个镜像对称的 GAN** 连成一个环——两个生成器、两个判别器，
 # 每个单向的 GAN 有两个损失，一共四个；能用不配对的两组图片训练，这是它和 Pix2Pix 相比的典型优点。
 
 # %% [markdown] lang="en"
 # ## 8.1 Two routes: direct transformation, or projection to a shared latent space
 #
-# Discussing "unsupervised conditional generation", seed document 002 gives two families of methods:
+# Discussing "unsupervised conditional generation", Hung-yi Lee's course gives two families of methods:
 #
 # - **Method 1: direct transformation.** Train one generator $G_{X\to Y}$ that turns an $X$ picture straight into a
 #   $Y$ picture, with a discriminator judging "does this look like a $Y$ picture?". With a shallow network that is
@@ -111,7 +112,7 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 #   parameters, by a domain discriminator that tries to tell which domain a latent vector came from, and again by
 #   cycle or semantic consistency. UNIT and MUNIT take this route.
 #
-# Seed document 000 sums CycleGAN up plainly: it is **two mirror-image GANs** joined into a ring — two generators,
+# The PaddlePaddle beginner course mentioned above sums CycleGAN up plainly: it is **two mirror-image GANs** joined into a ring — two generators,
 # two discriminators, two losses per one-way GAN, four in all; that it trains on two unpaired sets of pictures is
 # its typical advantage over Pix2Pix.
 
@@ -166,7 +167,7 @@ print(L.t("上排：一批航拍图（X）；下排：同一批里的地图（Y�
 #
 # CycleGAN 再加一个反方向的生成器 $F: Y\to X$ 和判别器 $D_X$，并要求两个方向的翻译互为逆映射：
 #
-# $$\mathcal{L}_{cyc}(G,F)=\mathbb{E}_{x}\big[\|F(G(x))-x\|_1\big]+\mathbb{E}_{y}\big[\|G(F(y))-y\|_1\big].$$
+# $$\mathcal{L}_{cyc}(G,F)=\mathbb{E}_{x}\big[\|F(G(x))-x\|_1\big]+\mathbb{E}_{y}\big[\|G(F(y))-y\|_1\big]\qquad\text{（Zhu 等, 2017, 式 (2)）}.$$
 #
 # 前一项是**前向循环**一致性 $x\to G(x)\to F(G(x))\approx x$，后一项是**反向循环**一致性。如果 $G$ 把所有输入都变成同一张图，
 # $F$ 就不可能从这张图还原出各不相同的 $x$，循环损失会很大——$G(x)$ 必须保留足够的关于 $x$ 的信息。
@@ -185,7 +186,7 @@ print(L.t("上排：一批航拍图（X）；下排：同一批里的地图（Y�
 # CycleGAN adds a generator going the other way, $F: Y\to X$, with its discriminator $D_X$, and asks the two
 # translations to invert each other:
 #
-# $$\mathcal{L}_{cyc}(G,F)=\mathbb{E}_{x}\big[\|F(G(x))-x\|_1\big]+\mathbb{E}_{y}\big[\|G(F(y))-y\|_1\big].$$
+# $$\mathcal{L}_{cyc}(G,F)=\mathbb{E}_{x}\big[\|F(G(x))-x\|_1\big]+\mathbb{E}_{y}\big[\|G(F(y))-y\|_1\big]\qquad\text{(Zhu et al., 2017, Eq. 2)}.$$
 #
 # The first term is **forward** cycle consistency $x\to G(x)\to F(G(x))\approx x$, the second **backward** cycle
 # consistency. If $G$ turned every input into the same picture, $F$ could not recover the many different $x$ from
@@ -201,7 +202,7 @@ print(L.t("上排：一批航拍图（X）；下排：同一批里的地图（Y�
 # $$\min_{D_Y}\ \tfrac12\mathbb{E}_y\big[(D_Y(y)-1)^2\big]+\tfrac12\mathbb{E}_x\big[D_Y(G(x))^2\big],\qquad
 #   \min_G\ \mathbb{E}_x\big[(D_Y(G(x))-1)^2\big],$$
 #
-# 判别器的损失乘了 $\tfrac12$，让它比生成器学得慢一些（论文第 4 节）；$F$ 与 $D_X$ 完全对称。生成器的总目标是
+# 判别器的损失乘了 $\tfrac12$，让它比生成器学得慢一些（论文第 4 节）；$F$ 与 $D_X$ 完全对称。生成器的总目标是（Zhu 等, 2017, 式 (3)，加上恒等损失）
 #
 # $$\mathcal{L}=\mathcal{L}_{GAN}(G,D_Y)+\mathcal{L}_{GAN}(F,D_X)+\lambda\,\mathcal{L}_{cyc}(G,F)+0.5\lambda\,\mathcal{L}_{identity}(G,F),\quad\lambda=10,$$
 #
@@ -221,7 +222,7 @@ print(L.t("上排：一批航拍图（X）；下排：同一批里的地图（Y�
 #   \min_G\ \mathbb{E}_x\big[(D_Y(G(x))-1)^2\big],$$
 #
 # where the discriminator's loss is halved so that it learns more slowly than the generator (paper, section 4); $F$
-# and $D_X$ are exactly symmetric. The generators' total objective is
+# and $D_X$ are exactly symmetric. The generators' total objective is (Zhu et al., 2017, Eq. 3, plus the identity loss)
 #
 # $$\mathcal{L}=\mathcal{L}_{GAN}(G,D_Y)+\mathcal{L}_{GAN}(F,D_X)+\lambda\,\mathcal{L}_{cyc}(G,F)+0.5\lambda\,\mathcal{L}_{identity}(G,F),\quad\lambda=10,$$
 #
@@ -359,7 +360,7 @@ L.record(receptive_field=field, generator_parameters=probe.generator.count_param
 # %% [markdown] lang="zh"
 # ## 8.6 历史生成样本池与学习率衰减
 #
-# **样本池**（Shrivastava 等，2017）：判别器每次不只看生成器刚刚画出的图，而是从一个装着最近 50 张生成图的池子里取。
+# **样本池**（[Shrivastava 等，2017](https://arxiv.org/abs/1612.07828)）：判别器每次不只看生成器刚刚画出的图，而是从一个装着最近 50 张生成图的池子里取。
 # 作者代码里的规则是逐张处理：池子没满时，新图放进池子并原样返回；池子满了以后，以 1/2 的概率原样返回新图，
 # 另外 1/2 的概率从池子里随机取出一张旧图返回、并把新图放进它的位置。这样判别器看到的是“生成器最近一段时间”的作品，
 # 不会只追着生成器的最新一步跑，两者来回振荡的情况会少一些。
@@ -370,7 +371,7 @@ L.record(receptive_field=field, generator_parameters=probe.generator.count_param
 # %% [markdown] lang="en"
 # ## 8.6 The pool of past fakes and the learning-rate decay
 #
-# **The image pool** (Shrivastava et al., 2017): instead of only the pictures the generator has just drawn, the
+# **The image pool** ([Shrivastava et al., 2017](https://arxiv.org/abs/1612.07828)): instead of only the pictures the generator has just drawn, the
 # discriminator sees pictures from a pool of the 50 most recent fakes. The rule in the authors' code goes picture
 # by picture: while the pool is not full, the new picture is stored and returned as is; once it is full, with
 # probability 1/2 the new picture is returned, and with probability 1/2 a random stored picture is returned and the
@@ -583,9 +584,7 @@ for label, name in (("CycleGAN", "cyclegan"), ("GAN alone", "gan_alone")):
                      blank_map=round(accuracy[blank][2], 4))
 
 # %% [markdown] lang="zh"
-# **完整模式实测**（2 核 CPU，同时还跑着另一个训练任务，负载 5–6，所以时间偏慢）：CycleGAN 5 个轮次（每轮 100 步）13.6 分钟，
-# “GAN alone” 12.8 分钟；整课（含 celeba2anime）37 分钟。在 GPU 上（**估计**，未实测）：这些小网络每步几十毫秒，
-# 整课连同编译约 3–5 分钟。64×64 的 100 张验证图上的逐像素准确率：
+# **完整模式的结果**（CycleGAN 和 “GAN alone” 各训练 5 个轮次，每轮 100 步）：64×64 的 100 张验证图上的逐像素准确率：
 #
 # | 地图来源 | $\delta=5$ | $\delta=10$ | $\delta=16$ |
 # |---|---|---|---|
@@ -597,15 +596,13 @@ for label, name in (("CycleGAN", "cyclegan"), ("GAN alone", "gan_alone")):
 # 循环损失的作用一目了然：有它 66.5%，没有它只有 15.8%，重建误差 $\|F(G(x))-x\|_1$ 也从 0.29 降到 0.20。
 # 但要诚实：5 个轮次后 CycleGAN **还没超过空白地图**——它学会了地图的底色和水面、绿地的大致位置（第一张网格），
 # 却还画不出清晰的街道，而街道边缘正是逐像素比较最扣分的地方。论文训练 200 个轮次、256×256、更大的网络；
-# 想看到街道，请用 GPU 并把 `EPOCHS` 调到 50 以上（练习 6）。
+# 想看到街道，请用 GPU 并把 `EPOCHS` 调到 50 以上（练习 4）。
 #
 # ![完整模式 5 个轮次后：航拍图 x、G(x)、F(G(x))、真实地图](../assets/cyclegan_maps_5epochs.jpg)
 
 # %% [markdown] lang="en"
-# **Measured in full mode** (2-core CPU running another training job at the same time, load 5–6, so the times are on the
-# slow side): CycleGAN 5 epochs (100 steps each) 13.6 min, "GAN alone" 12.8 min; the whole lesson (celeba2anime included)
-# 37 min. On a GPU (an **estimate**, not measured) these small networks take tens of milliseconds a step, so the whole
-# lesson, compilation included, takes about 3–5 min. Per-pixel accuracy on the 100 validation maps at 64×64:
+# **Full-mode results** (CycleGAN and "GAN alone" trained 5 epochs each, 100 steps per epoch): per-pixel accuracy on
+# the 100 validation maps at 64×64:
 #
 # | maps from | $\delta=5$ | $\delta=10$ | $\delta=16$ |
 # |---|---|---|---|
@@ -618,14 +615,14 @@ for label, name in (("CycleGAN", "cyclegan"), ("GAN alone", "gan_alone")):
 # 0.29 to 0.20. But to be honest, after 5 epochs CycleGAN **has not yet beaten the blank map**: it has learned the maps'
 # background colour and roughly where water and parks are (first grid), not yet crisp streets — and street edges are
 # exactly where a pixel-by-pixel comparison loses most. The paper trains 200 epochs at 256×256 with larger networks; to see
-# streets, use a GPU and set `EPOCHS` to 50 or more (exercise 6).
+# streets, use a GPU and set `EPOCHS` to 50 or more (exercise 4).
 #
 # ![After 5 full-mode epochs: aerial photo x, G(x), F(G(x)), the true map](../assets/cyclegan_maps_5epochs.jpg)
 
 # %% [markdown] lang="zh"
 # ## 8.10 真人脸 → 动漫脸（celeba2anime）
 #
-# 最后回到种子文档 000 的“人物动漫化”：$X$ 是 CelebA 的真人脸（5,000 张，从中心裁出脸部），$Y$ 是动漫头像（10,000 张），
+# 最后回到开头说的“人物动漫化”：$X$ 是 CelebA 的真人脸（5,000 张，从中心裁出脸部），$Y$ 是动漫头像（10,000 张），
 # 都是 64×64。两边数量不同、毫无配对，正是 CycleGAN 的用武之地。这里形状差异很大（动漫脸的眼睛大得多、脸型也不同），
 # 而 CycleGAN 的生成器以残差方式“修改”输入，更擅长改颜色和纹理，不擅长改几何形状——这是论文第 6 节（局限与讨论）自己承认的局限（猫变狗这类需要改形状的任务基本失败）。
 # 为了控制 CPU 时间，完整模式只取两边各前 1,000 张训练 1 个轮次——这只是一个开头，想要像样的结果需要多训练许多轮次。
@@ -633,7 +630,7 @@ for label, name in (("CycleGAN", "cyclegan"), ("GAN alone", "gan_alone")):
 # %% [markdown] lang="en"
 # ## 8.10 Real faces → anime faces (celeba2anime)
 #
-# Finally back to seed document 000's "photo to cartoon": $X$ is CelebA's real faces (5,000, the face cropped from the
+# Finally back to the "photo to cartoon" of the introduction: $X$ is CelebA's real faces (5,000, the face cropped from the
 # centre), $Y$ anime faces (10,000), both 64×64. Different sizes and no pairs at all: exactly CycleGAN's setting. The
 # shapes differ a lot here (anime eyes are much larger, the face outline differs), and CycleGAN's generator *edits*
 # its input residually: it is better at changing colour and texture than geometry — a limitation the paper itself
@@ -655,7 +652,7 @@ print(L.t("从上到下：真人脸 x | G(x) | F(G(x)) | 动漫脸 y | F(y) | G(
 assert np.isfinite(anime_history.history["g_loss"][-1])
 
 # %% [markdown] lang="zh"
-# **完整模式实测**：1,000 张真人脸 ↔ 1,000 张动漫脸，1 个轮次（250 步）9.3 分钟（2 核 CPU，负载 5–6）。这么短的训练之后，
+# **完整模式的结果**：1,000 张真人脸 ↔ 1,000 张动漫脸，训练 1 个轮次（250 步）。这么短的训练之后，
 # $G(x)$ 已经换上了动漫图的配色：浅色背景、更亮的肤色、深色的大眼睛和一团团的头发，发型和脸的位置也跟着输入走；
 # 但画面还很模糊、带着细小的格点纹，远不像画出来的动漫脸；反方向 $F(y)$ 把动漫脸变成暗色调的“照片”，大眼睛还留着。
 # 这正是 8.10 开头说的：颜色和纹理先变，形状难改。要得到像样的效果，需要 GPU 上几十个轮次。
@@ -663,8 +660,8 @@ assert np.isfinite(anime_history.history["g_loss"][-1])
 # ![完整模式 1 个轮次后，从上到下：真人脸 x、G(x)、F(G(x))、动漫脸 y、F(y)、G(F(y))](../assets/cyclegan_celeba2anime_1epoch.jpg)
 
 # %% [markdown] lang="en"
-# **Measured in full mode**: 1,000 real faces ↔ 1,000 anime faces, 1 epoch (250 steps) in 9.3 min (2-core CPU, load
-# 5–6). After this short a training, $G(x)$ already wears the anime palette — a light background, brighter skin, large
+# **Full-mode results**: 1,000 real faces ↔ 1,000 anime faces, trained 1 epoch (250 steps). After this short a
+# training, $G(x)$ already wears the anime palette — a light background, brighter skin, large
 # dark eyes and blocks of hair — and follows the input's hair style and face position; but it is still blurry, with a
 # fine grid texture, far from a drawn anime face. The other way, $F(y)$ turns anime faces into darker "photos" that keep
 # the big eyes. This is what the start of 8.10 said: colour and texture change first, shape is hard to change. Convincing
@@ -673,58 +670,96 @@ assert np.isfinite(anime_history.history["g_loss"][-1])
 # ![After 1 full-mode epoch, top to bottom: real face x, G(x), F(G(x)), anime face y, F(y), G(F(y))](../assets/cyclegan_celeba2anime_1epoch.jpg)
 
 # %% [markdown] lang="zh"
-# ## 8.11 小结
+# ## 8.11 学到了什么
 #
-# - 没有配对数据时，对抗损失只约束输出的**分布**；CycleGAN 加上反方向的生成器和**循环一致性损失**
-#   $\|F(G(x))-x\|_1+\|G(F(y))-y\|_1$，要求翻译保留足以还原输入的信息，堵住“对什么输入都给出同一个输出”的路。
-# - 完整目标：两个方向的最小二乘对抗损失 + $\lambda=10$ 的循环一致性损失 + $0.5\lambda$ 的恒等损失；
-#   两个生成器共用一个 Adam、两个判别器共用一个 Adam（$2\times10^{-4}$，$\beta_1=0.5$），后一半训练学习率线性降到 0。
-# - 网络：带反射填充、实例归一化（`GroupNormalization(groups=-1)`）和残差块的生成器；PatchGAN 判别器；判别器从 50 张历史生成样本的池子里取假样本。
-# - 去掉循环损失（“GAN alone”）时，回程重建失败，输出与输入的关系变弱——8.8 节的数字和网格。
-# - 局限：擅长颜色、纹理的转换，不擅长几何形状的大改动（真人脸 → 动漫脸就很吃力）；两个域差别太大时，循环约束本身也可能被“作弊”满足
-#   （生成器把还原所需的信息以人眼看不见的微弱信号藏在输出里）。
+# 1. 没有配对数据时，对抗损失只约束输出的**分布**；循环一致性损失 $\|F(G(x))-x\|_1+\|G(F(y))-y\|_1$ 要求翻译保留足以还原输入的信息，堵住“对什么输入都给出同一个输出”的路。
+# 2. 完整目标：两个方向的最小二乘对抗损失 + $\lambda=10$ 的循环一致性损失 + $0.5\lambda$ 的恒等损失；两个生成器共用一个 Adam、两个判别器共用一个 Adam，后一半训练学习率线性降到 0。
+# 3. 网络：带反射填充、实例归一化和残差块的 ResNet 生成器，PatchGAN 判别器；判别器从 50 张历史生成样本的池子里取假样本，少一些来回振荡。
+# 4. 去掉循环损失（“GAN alone”）时，回程重建失败、输出与输入的关系变弱；逐像素准确率要和“空白地图”这样的简单基线一起看。
+# 5. 局限：擅长颜色、纹理的转换，不擅长几何形状的大改动（真人脸 → 动漫脸就很吃力）；循环约束也可能被“作弊”满足，生成器把还原所需的信息以看不见的微弱信号藏在输出里。
 #
 # ## 练习
 #
-# 1. 用 `data.load("maps_unpaired", disjoint=True)` 重新训练，让 $X$ 和 $Y$ 来自完全不同的地点，逐像素准确率变化大吗？
-# 2. 把 `identity_weight` 设为 0，比较 $F(y)$（地图 → 航拍图）的颜色。恒等损失在这个任务里起了什么作用？
-# 3. 把 `pool_size` 设为 0（关掉样本池），观察判别器损失曲线的振荡。
-# 4. 用 `data.load("unpaired_folder:我的照片文件夹|我的画作文件夹")` 训练你自己的两组图片；联网时也可以试试
-#    `data.load("horse2zebra")`（需要 `tensorflow_datasets`）。
-# 5. 只用 8.8 节的 “GAN alone” 模型，能否找出它把不同航拍图映射到相似地图的例子？用 `spread` 函数找出输出最接近的两张输入。
-# 6. 在 GPU 上把 `EPOCHS` 改成 50（学习率照样在后一半线性衰减），每 10 个轮次记一次 $\delta=16$ 的逐像素准确率：
-#    什么时候超过空白地图？街道是什么时候出现的？
+# 从易到难排列；有代码的练习，参考答案在 `solutions/08_cyclegan.py`。
+#
+# 1. **（基础）** 假设 $G$ 无视输入，对每张航拍图都输出同一张地图 $c$。不管 $F$ 怎么学，前向循环损失 $\mathbb{E}_x\|F(G(x))-x\|_1$ 至少是多少？在 maps 的航拍图上算出这个下界。
+#
+#    <details><summary>提示</summary>$F(G(x))=F(c)$ 对所有 $x$ 都是同一张图 $r$。逐像素地看，使 $\mathbb{E}|r-x|$ 最小的 $r$ 是什么？（第 7 课第 2 节的中位数。）</details>
+#
+# 2. **（基础）** 样本池装满之后，一张被返回的旧图平均有多“旧”（中间隔了多少张新图）？先推算，再用 `ImagePool` 模拟验证。
+#
+#    <details><summary>提示</summary>每来一张新图，池中某个固定位置被替换的概率是 $\tfrac12\times\tfrac1{50}$。一个每次以概率 $p$ 发生的事件，平均要等 $1/p$ 次。</details>
+#
+# 3. **（进阶）** 论文按轮次调整学习率：前 100 个轮次不变，后 100 个轮次线性降到 0。gankit 的 `LinearDecay` 按优化器步数画同一条折线。设每个轮次 25 步，两种做法的学习率最多差多少？
+#
+#    <details><summary>提示</summary>按轮次的版本是一条阶梯，按步数的版本是它连成的直线；在下降段，一个轮次里学习率降了 $\mathrm{lr}_0/100$。用 `float(schedule(step))` 取出每一步的值。</details>
+#
+# 4. **（开放）** 设计一个实验回答：恒等损失和样本池在 maps 上到底有没有用？可以把 `identity_weight` 设为 0、把 `pool_size` 设为 0，或者用 `data.load("maps_unpaired", disjoint=True)` 让 $X$ 和 $Y$ 来自完全不同的地点；有 GPU 时把 `EPOCHS` 改成 50，每 10 个轮次记一次 $\delta=16$ 的逐像素准确率，看它什么时候超过空白地图。
+#
+#    <details><summary>提示</summary>一次只改一个设置，其余保持不变，并多跑几个随机种子（第 6 课的教训）。恒等损失主要影响颜色：看 $F(y)$（地图 → 航拍图）的色调；样本池主要影响判别器损失曲线的振荡。这一题没有唯一答案。</details>
 
 # %% [markdown] lang="en"
-# ## 8.11 Recap
+# ## 8.11 What you learned
 #
-# - Without paired data an adversarial loss constrains only the output's **distribution**; CycleGAN adds a generator
-#   going back and the **cycle-consistency loss** $\|F(G(x))-x\|_1+\|G(F(y))-y\|_1$, which requires the translation to
-#   keep enough information to recover its input and closes the door to "the same output for every input".
-# - The full objective: least-squares adversarial losses both ways + the cycle-consistency loss with $\lambda=10$ +
-#   the identity loss with $0.5\lambda$; one Adam for both generators and one for both discriminators ($2\times10^{-4}$,
-#   $\beta_1=0.5$), the learning rate falling linearly to 0 over the second half of training.
-# - The networks: a generator with reflection padding, instance normalization (`GroupNormalization(groups=-1)`) and
-#   residual blocks; PatchGAN discriminators that take their fakes from a pool of 50 past ones.
-# - Without the cycle loss ("GAN alone") the way back fails and the output depends less on the input — the numbers
-#   and grids of section 8.8.
-# - Limits: good at colour and texture, poor at large changes of geometry (real faces → anime faces is hard); and
-#   when the two domains differ a lot, the cycle constraint itself can be "cheated" (the generator hides what it needs
-#   for the way back in the output as a faint signal the eye does not see).
+# 1. Without paired data an adversarial loss constrains only the output's **distribution**; the cycle-consistency loss $\|F(G(x))-x\|_1+\|G(F(y))-y\|_1$ requires the translation to keep enough information to recover its input and closes the door to "the same output for every input".
+# 2. The full objective: least-squares adversarial losses both ways + the cycle-consistency loss with $\lambda=10$ + the identity loss with $0.5\lambda$; one Adam for both generators and one for both discriminators, the learning rate falling linearly to 0 over the second half of training.
+# 3. The networks: a ResNet generator with reflection padding, instance normalization and residual blocks, and PatchGAN discriminators that take their fakes from a pool of 50 past ones, which damps the back-and-forth.
+# 4. Without the cycle loss ("GAN alone") the way back fails and the output depends less on the input; per-pixel accuracy has to be read next to a simple baseline such as the blank map.
+# 5. Limits: good at colour and texture, poor at large changes of geometry (real faces → anime faces is hard); and the cycle constraint can be "cheated", the generator hiding what it needs for the way back in the output as a faint, invisible signal.
 #
 # ## Exercises
 #
-# 1. Retrain with `data.load("maps_unpaired", disjoint=True)`, so that $X$ and $Y$ come from entirely different
-#    places. Does the per-pixel accuracy change much?
-# 2. Set `identity_weight` to 0 and compare the colours of $F(y)$ (map → aerial photo). What does the identity loss
-#    do in this task?
-# 3. Set `pool_size` to 0 (no pool) and watch how much the discriminator's loss curve oscillates.
-# 4. Train on two sets of your own with `data.load("unpaired_folder:my_photos|my_paintings")`; online you can also
-#    try `data.load("horse2zebra")` (needs `tensorflow_datasets`).
-# 5. With the "GAN alone" model of section 8.8 only: can you find aerial photos it maps to similar maps? Use the
-#    `spread` idea to find the two inputs whose outputs are closest.
-# 6. On a GPU, set `EPOCHS` to 50 (the learning rate still decays linearly over the second half) and record the
-#    per-pixel accuracy at $\delta=16$ every 10 epochs: when does it beat the blank map? When do streets appear?
+# From easy to open; solutions to the exercises with code are in `solutions/08_cyclegan.py`.
+#
+# 1. **(Easy)** Suppose $G$ ignores its input and outputs the same map $c$ for every aerial photo. However $F$ learns, how small can the forward cycle loss $\mathbb{E}_x\|F(G(x))-x\|_1$ be? Compute this lower bound on the maps' aerial photos.
+#
+#    <details><summary>Hint</summary>$F(G(x))=F(c)$ is one and the same picture $r$ for every $x$. Pixel by pixel, which $r$ minimises $\mathbb{E}|r-x|$? (The median of lesson 7, section 2.)</details>
+#
+# 2. **(Easy)** Once the pool is full, how "old" on average is an old picture it returns (how many new pictures came in since it was drawn)? Work it out first, then check it with a simulation of `ImagePool`.
+#
+#    <details><summary>Hint</summary>With every new picture, a given slot of the pool is replaced with probability $\tfrac12\times\tfrac1{50}$. An event that happens with probability $p$ each time takes $1/p$ tries on average.</details>
+#
+# 3. **(Intermediate)** The paper sets the learning rate per epoch: constant for 100 epochs, then falling linearly to 0 over the next 100. gankit's `LinearDecay` draws the same line per optimizer step. With 25 steps per epoch, how far apart can the two learning rates be?
+#
+#    <details><summary>Hint</summary>The per-epoch version is a staircase, the per-step version the line through it; on the falling part the rate drops by $\mathrm{lr}_0/100$ per epoch. Read a step's value with `float(schedule(step))`.</details>
+#
+# 4. **(Open)** Design an experiment that answers: do the identity loss and the image pool help on maps at all? You can set `identity_weight` to 0, set `pool_size` to 0, or use `data.load("maps_unpaired", disjoint=True)` so that $X$ and $Y$ come from entirely different places; on a GPU set `EPOCHS` to 50 and record the per-pixel accuracy at $\delta=16$ every 10 epochs to see when it beats the blank map.
+#
+#    <details><summary>Hint</summary>Change one setting at a time, keep the rest fixed, and run several random seeds (lesson 6's lesson). The identity loss mostly affects colour — look at the tint of $F(y)$ (map → aerial photo); the pool mostly affects how much the discriminator's loss curve oscillates. There is no single answer.</details>
 
 # %%
 L.summary()
+
+# %% [markdown] lang="zh"
+# ## 参考文献
+#
+# - Zhu, J.-Y., Park, T., Isola, P., Efros, A. A. (2017). *Unpaired Image-to-Image Translation using Cycle-Consistent Adversarial Networks*. ICCV 2017. [arXiv:1703.10593](https://arxiv.org/abs/1703.10593)
+# - Isola, P., Zhu, J.-Y., Zhou, T., Efros, A. A. (2017). *Image-to-Image Translation with Conditional Adversarial Networks*. CVPR 2017. [arXiv:1611.07004](https://arxiv.org/abs/1611.07004)
+# - Mao, X., Li, Q., Xie, H., Lau, R. Y. K., Wang, Z., Smolley, S. P. (2017). *Least Squares Generative Adversarial Networks*. ICCV 2017. [arXiv:1611.04076](https://arxiv.org/abs/1611.04076)
+# - Shrivastava, A., Pfister, T., Tuzel, O., Susskind, J., Wang, W., Webb, R. (2017). *Learning from Simulated and Unsupervised Images through Adversarial Training*. CVPR 2017. [arXiv:1612.07828](https://arxiv.org/abs/1612.07828)
+# - Ulyanov, D., Vedaldi, A., Lempitsky, V. (2016). *Instance Normalization: The Missing Ingredient for Fast Stylization*. [arXiv:1607.08022](https://arxiv.org/abs/1607.08022)
+# - Liu, M.-Y., Breuel, T., Kautz, J. (2017). *Unsupervised Image-to-Image Translation Networks*（UNIT）. NeurIPS 2017. [arXiv:1703.00848](https://arxiv.org/abs/1703.00848)
+# - Huang, X., Liu, M.-Y., Belongie, S., Kautz, J. (2018). *Multimodal Unsupervised Image-to-Image Translation*（MUNIT）. ECCV 2018. [arXiv:1804.04732](https://arxiv.org/abs/1804.04732)
+# - Chu, C., Zhmoginov, A., Sandler, M. (2017). *CycleGAN, a Master of Steganography*（循环约束被“作弊”满足）. [arXiv:1712.02950](https://arxiv.org/abs/1712.02950)
+#
+# **延伸阅读**
+#
+# - 李宏毅《机器学习》课程的 GAN 系列讲座（其中一讲是“无监督的条件生成”与 CycleGAN）：[课程主页](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php)
+# - 作者的项目主页与 PyTorch 实现：[junyanz.github.io/CycleGAN](https://junyanz.github.io/CycleGAN/)
+
+# %% [markdown] lang="en"
+# ## References
+#
+# - Zhu, J.-Y., Park, T., Isola, P., Efros, A. A. (2017). *Unpaired Image-to-Image Translation using Cycle-Consistent Adversarial Networks*. ICCV 2017. [arXiv:1703.10593](https://arxiv.org/abs/1703.10593)
+# - Isola, P., Zhu, J.-Y., Zhou, T., Efros, A. A. (2017). *Image-to-Image Translation with Conditional Adversarial Networks*. CVPR 2017. [arXiv:1611.07004](https://arxiv.org/abs/1611.07004)
+# - Mao, X., Li, Q., Xie, H., Lau, R. Y. K., Wang, Z., Smolley, S. P. (2017). *Least Squares Generative Adversarial Networks*. ICCV 2017. [arXiv:1611.04076](https://arxiv.org/abs/1611.04076)
+# - Shrivastava, A., Pfister, T., Tuzel, O., Susskind, J., Wang, W., Webb, R. (2017). *Learning from Simulated and Unsupervised Images through Adversarial Training*. CVPR 2017. [arXiv:1612.07828](https://arxiv.org/abs/1612.07828)
+# - Ulyanov, D., Vedaldi, A., Lempitsky, V. (2016). *Instance Normalization: The Missing Ingredient for Fast Stylization*. [arXiv:1607.08022](https://arxiv.org/abs/1607.08022)
+# - Liu, M.-Y., Breuel, T., Kautz, J. (2017). *Unsupervised Image-to-Image Translation Networks* (UNIT). NeurIPS 2017. [arXiv:1703.00848](https://arxiv.org/abs/1703.00848)
+# - Huang, X., Liu, M.-Y., Belongie, S., Kautz, J. (2018). *Multimodal Unsupervised Image-to-Image Translation* (MUNIT). ECCV 2018. [arXiv:1804.04732](https://arxiv.org/abs/1804.04732)
+# - Chu, C., Zhmoginov, A., Sandler, M. (2017). *CycleGAN, a Master of Steganography* (the cycle constraint "cheated"). [arXiv:1712.02950](https://arxiv.org/abs/1712.02950)
+#
+# **Further reading**
+#
+# - Hung-yi Lee's Machine Learning course, GAN lectures (one is on unsupervised conditional generation and CycleGAN): [course page](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php)
+# - The authors' project page and PyTorch code: [junyanz.github.io/CycleGAN](https://junyanz.github.io/CycleGAN/)

@@ -6,14 +6,14 @@
 # 所以这是一个“一对多”的病态问题，也正是 GAN 能派上用场的地方。这一课依次做四件事：
 #
 # 1. **问题与评价**：双三次插值这个老基线；峰值信噪比（PSNR）和结构相似性（SSIM）怎么算，超分论文的惯例（只比 Y 通道、裁掉 4 像素边框）；
-# 2. **SRCNN**（Dong 等 2014，种子文档 004）：先双三次放大，再用三层卷积修补，损失是像素 MSE——第一个端到端的深度超分网络；
+# 2. **SRCNN**（[Dong 等 2014](https://arxiv.org/abs/1501.00092)）：先双三次放大，再用三层卷积修补，损失是像素 MSE——第一个端到端的深度超分网络；
 # 3. **SRResNet**：残差块 + 批归一化 + PReLU，用**亚像素卷积（像素重排）**在网络末端放大；先用像素 MSE 预训练；
 # 4. **SRGAN 与 ESRGAN**：为什么 MSE 最优的输出一定发糊；**感知损失** = 内容损失（特征图上的 MSE）+ $10^{-3}$ × 对抗损失；
 #    ESRGAN 的 RRDB、残差缩放和**相对判别器**；最后把 双三次 / SRCNN / SRResNet / SRGAN 放在一起，看表格、看放大的局部。
 #
 # 训练数据是 BSD100 的前 90 张照片加 scikit-image 自带的几张照片；评估用 **Set5**（×4 超分的标准测试集）和留出的照片
 # （BSD100 的后 10 张、astronaut、chelsea），它们**从不参与训练**。快速模式（`GANKIT_QUICK=1`）一分钟左右跑完，只检查代码；
-# 完整模式在 2 核 CPU 上真正训练（用时见 9.8 节）。
+# 完整模式在 2 核 CPU 上真正训练，约需半小时。
 
 # %% [markdown] lang="en"
 # # Lesson 9 · Super-resolution: SRCNN → SRGAN → ESRGAN
@@ -25,7 +25,7 @@
 #
 # 1. **The problem and its scores**: bicubic interpolation, the old baseline; how PSNR (peak signal-to-noise ratio) and
 #    SSIM (structural similarity) are computed, and the convention of SR papers (Y channel only, 4-pixel border cut);
-# 2. **SRCNN** (Dong et al. 2014, seed document 004): bicubic up-sampling, then three convolutions that repair it, trained
+# 2. **SRCNN** ([Dong et al. 2014](https://arxiv.org/abs/1501.00092)): bicubic up-sampling, then three convolutions that repair it, trained
 #    with pixel MSE — the first end-to-end deep SR network;
 # 3. **SRResNet**: residual blocks + batch norm + PReLU, up-sampling at the end by **sub-pixel convolution (pixel
 #    shuffle)**; pre-trained with pixel MSE;
@@ -35,7 +35,8 @@
 #
 # Training data: the first 90 photos of BSD100 plus a few photos shipped with scikit-image. Evaluation: **Set5** (the
 # standard ×4 benchmark) and held-out photos (the last 10 of BSD100, astronaut, chelsea), **never trained on**. Quick mode
-# (`GANKIT_QUICK=1`) takes about a minute and only checks the code; full mode trains for real on a 2-core CPU (times in 9.8).
+# (`GANKIT_QUICK=1`) takes about a minute and only checks the code; full mode trains for real and takes about half an
+# hour on a 2-core CPU.
 
 # %%
 import pathlib, sys
@@ -158,14 +159,14 @@ assert abs(by_hand - library) < 0.01
 # ## 9.2 SRCNN：双三次放大 + 三层卷积
 #
 # 训练不用整张图，而用随机切下的**成对小块**：`data.load("sr_patches", image_size=48)` 从训练照片里随机切 $48\times48$ 的 HR 块，
-# 配上 LR 图中对齐的 $12\times12$ 块，再随机旋转/翻转（8 种）做数据增强；每个 epoch 都切新的块。
+# 配上 LR 图中对齐的 $12\times12$ 块，再随机旋转/翻转（8 种）做数据增强；每个轮次都切新的块。
 #
 # SRCNN（Dong、Loy、何恺明、汤晓鸥 2014）先把 LR 图双三次放大到目标尺寸得到 $Y$，再用三层卷积把它“修”成 $F(Y)$：
 #
 # $$F_1=\max(0,W_1*Y+B_1),\quad F_2=\max(0,W_2*F_1+B_2),\quad F(Y)=W_3*F_2+B_3,$$
 #
 # 三层分别叫**图块提取**（$9\times9$，64 个滤波器）、**非线性映射**（$1\times1$，32 个）和**重建**（$5\times5$），
-# 损失是像素 MSE $\frac1n\sum_i\|F(Y_i)-X_i\|^2$。种子文档 004 说得好：它“现在看起来比较粗糙”，却成了后来许多超分论文的基线。
+# 损失是像素 MSE $\frac1n\sum_i\|F(Y_i)-X_i\|^2$（Dong 等, 2014, 式 (1)–(4)）。今天看来它相当粗糙，却成了后来许多超分论文的基线。
 # 论文用 SGD 训练了 $10^8$ 步；我们的 CPU 预算只够几百步（完整模式 735 步），所以换成 Adam（学习率按余弦从 $10^{-3}$ 降到 $10^{-5}$）。
 # 注意它的三层卷积都在**放大后的**尺寸上做，计算量是在 LR 尺寸上做的 16 倍——下一节的 SRResNet 正是改了这一点。
 
@@ -182,8 +183,8 @@ assert abs(by_hand - library) < 0.01
 # $$F_1=\max(0,W_1*Y+B_1),\quad F_2=\max(0,W_2*F_1+B_2),\quad F(Y)=W_3*F_2+B_3,$$
 #
 # called **patch extraction** ($9\times9$, 64 filters), **non-linear mapping** ($1\times1$, 32) and **reconstruction**
-# ($5\times5$); the loss is pixel MSE $\frac1n\sum_i\|F(Y_i)-X_i\|^2$. As seed document 004 puts it, it "looks rather crude
-# today", yet it became the baseline of many later SR papers. The paper trains with SGD for $10^8$ steps; our CPU budget
+# ($5\times5$); the loss is pixel MSE $\frac1n\sum_i\|F(Y_i)-X_i\|^2$ (Dong et al., 2014, Eqs. 1–4). It looks rather crude
+# today, yet it became the baseline of many later SR papers. The paper trains with SGD for $10^8$ steps; our CPU budget
 # allows a few hundred (735 in full mode), so we use Adam (learning rate falling along a cosine from $10^{-3}$ to $10^{-5}$). Note that all three
 # convolutions run at the **enlarged** size, 16 times the work of running at LR size — the very thing SRResNet changes.
 
@@ -216,7 +217,7 @@ timings = {}
 def cosine_adam(epochs, peak=3e-4):
     """Adam whose learning rate falls from ``peak`` to 1 % of it along a cosine over the run.
     SRCNN trains well at 1e-3; SRResNet (batch norm, PReLU) needs 3e-4: at 1e-3 its detail branch
-    collapsed to zero and it stayed exactly bicubic interpolation (measured; see 9.3)."""
+    collapsed to zero and it stayed exactly bicubic interpolation (see 9.3)."""
     return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(peak, epochs * steps_per_epoch, alpha=0.01))
 
 
@@ -234,69 +235,67 @@ L.record(srcnn_epochs=SRCNN_EPOCHS, srcnn_minutes=timings["SRCNN"] / 60)
 # %% [markdown] lang="zh"
 # ## 9.3 SRResNet：残差块与亚像素卷积
 #
-# SRGAN 的生成器（Ledig 等 2017，图 4）全部在 **LR 尺寸**上计算，到最后才放大：
+# SRGAN 的生成器（[Ledig 等 2017](https://arxiv.org/abs/1609.04802)，图 4）全部在 **LR 尺寸**上计算，到最后才放大：
 #
 # - $9\times9$ 卷积 + PReLU，然后 $B$ 个**残差块**：conv3×3 → BN → PReLU → conv3×3 → BN，再加上输入 $x$（输出 $x+f(x)$，
-#   网络只需学“改动量”，几十层也好训练）；再一个 conv + BN，加上跨越所有残差块的长跳连；
+#   网络只需学“改动量”，几十层也好训练）；再一个 conv + BN，加上跨越所有残差块的跳跃连接；
 # - **PReLU**：$\max(0,x)+a\min(0,x)$，负半轴斜率 $a$ 是可学习的（每个通道一个）；
-# - **亚像素卷积**（Shi 等 2016）：先用卷积把通道数变成 $C r^2$，再用**像素重排**（pixel shuffle，`depth_to_space`）把
+# - **亚像素卷积**（[Shi 等 2016](https://arxiv.org/abs/1609.05158)）：先用卷积把通道数变成 $C r^2$，再用**像素重排**（pixel shuffle，`depth_to_space`）把
 #   $(H,W,Cr^2)$ 排成 $(rH,rW,C)$：输出像素 $(y,x,c)$ 取自输入 $(\lfloor y/r\rfloor,\lfloor x/r\rfloor,\ C r\,(y \bmod r)+C\,(x \bmod r)+c)$。
-#   它没有反卷积的棋盘格伪影，所有卷积也都在小尺寸上做。×4 就是两级 ×2。
+#   每个输出像素恰好由一个输入位置算出，所以没有转置卷积那种由**重叠不均**造成的棋盘格伪影（[Odena 等 2016](https://distill.pub/2016/deconv-checkerboard/)）；
+#   但它并非对所有格点纹理免疫：一个 $r\times r$ 块里的 $r^2$ 个子像素各由一组不同的卷积核算出，初始化或训练得不好、这几组核彼此不同时，
+#   输出就会每隔 $r$ 个像素重复同一个图案——一种**周期性的格点纹理**（9.8 节会看到）。[Aitken 等（2017）](https://arxiv.org/abs/1707.02937)
+#   提出 **ICNR 初始化**：让 $r^2$ 组子卷积核一开始完全相同，网络起步时就等价于“卷积 + 最近邻放大”，没有格点纹理（练习 3）。
+#   所有卷积都在小尺寸上做；×4 就是两级 ×2。
 # - 最后 $9\times9$ 卷积输出图像。
 #
 # 论文用 16 个残差块、64 个通道（约 150 万参数），在 ImageNet 的 35 万张图上训练 $10^6$ 步。完整模式**保留论文的网络**
-# （16 块 × 64 通道）和论文的 **96 像素 HR 块**（本课其他模型用 48 像素），只是步数少得多：12 个 epoch，共 2,940 步，
-# 在 2 核 AVX-512 CPU 上约 26 分钟。这两个选择都是实测出来的。先说块的大小：网络的**感受野**有几十个 LR 像素宽（$9\times9$ 卷积半径 4，
+# （16 块 × 64 通道）和论文的 **96 像素 HR 块**（本课其他模型用 48 像素），只是步数少得多：12 个轮次，共 2,940 步。
+# 先说块的大小：网络的**感受野**有几十个 LR 像素宽（$9\times9$ 卷积半径 4，
 # 每个 $3\times3$ 卷积再加 1：8 个残差块约 47 像素，16 个约 79 像素），而 48 像素的 HR 块只有 12 个 LR 像素——训练时它看到的
-# 大部分是卷积补的 0，测试时面对的却是整张图。再说网络大小。下面是留出照片上比双三次高出的分贝数（峰值学习率 $3\times10^{-4}$，余弦下降）：
-#
-# | 网络 | HR 块 | 750 步 | 1,000 步 | 1,500 步 | 2,000 步 | 每步耗时 |
-# |---|---|---|---|---|---|---|
-# | 8 块 × 32 通道 | 48 像素 | +0.73 | | +0.77 | | 约 0.04 秒 |
-# | 8 块 × 32 通道 | 96 像素 | +0.86 | +0.84 | +0.88 | | 约 0.17 秒 |
-# | 16 块 × 64 通道（论文） | 96 像素 | | +0.92 | +0.99 | +0.99 | 约 0.55 秒 |
-#
-# 小网络在 1,500 步左右就到顶了；论文大小的网络每步贵 3 倍多，却还在涨。在固定的 CPU 预算里，宁可少走几步，也要给网络足够的容量和上下文。
+# 大部分是卷积补的 0，测试时面对的却是整张图——换成 96 像素的块，同样的小网络在留出照片上多涨约 0.1 dB。再说网络大小：
+# 8 块 × 32 通道的小网络在 1,500 步左右就到顶（比双三次高约 0.9 dB）；论文大小的网络每步贵 3 倍多，同样的步数下却更高、还在涨。
+# 在固定的计算预算里，宁可少走几步，也要给网络足够的容量和上下文。
 # 还有一处**与论文不同**：`residual=True` 把 LR 图的双三次放大加到输出上，
 # 最后一层卷积初始化为 0（VDSR，Kim 等 2016 的全局残差）——网络一开始就等于双三次插值，只学缺掉的细节，
 # 所以从第一步起就不会比基线差；论文的版本（tanh 输出）要先花很多步学会“复制”输入。像素 MSE 预训练出的这个网络就是 **SRResNet**，也是下一阶段 GAN 的起点。
 #
-# **学习率是实测出来的**：论文用 Adam($10^{-4}$) 训练 $10^6$ 步；我们只有约 3,000 步，想加快一点。把峰值学习率设成 $10^{-3}$
-# （SRCNN 在这个值上练得很好）时，SRResNet 的“细节”分支很快塌成了 0——输出**一直等于**双三次插值，Set5 上一分不涨；
-# 带 BN 和 PReLU 的深一些的网络在大学习率下不稳，最安全的解就是“什么都不加”。峰值降到 $3\times10^{-4}$（按余弦降到 1%）后，
-# 250 步就比双三次高 0.8 dB（这些是用 8 块 × 32 通道的网络测的）。遇到“损失不降、输出和基线一模一样”，先把学习率降几倍试试。
+# **学习率**：论文用 Adam($10^{-4}$) 训练 $10^6$ 步；我们只有约 3,000 步，想加快一点。但峰值学习率设成 $10^{-3}$
+# （SRCNN 在这个值上练得很好）时，SRResNet 的“细节”分支很快塌成 0——输出**一直等于**双三次插值，Set5 上一分不涨：
+# 带 BN 和 PReLU 的深一些的网络在大学习率下不稳，而“什么都不加”是最安全的解。峰值取 $3\times10^{-4}$（按余弦降到 1%）时，
+# 几百步就比双三次高出约 0.8 dB。遇到“损失不降、输出和基线一模一样”，先把学习率降几倍试试。
 
 # %% [markdown] lang="en"
 # ## 9.3 SRResNet: residual blocks and sub-pixel convolution
 #
-# SRGAN's generator (Ledig et al. 2017, fig. 4) computes everything at **LR size** and enlarges only at the end:
+# SRGAN's generator ([Ledig et al. 2017](https://arxiv.org/abs/1609.04802), fig. 4) computes everything at **LR size** and enlarges only at the end:
 #
 # - a $9\times9$ conv + PReLU, then $B$ **residual blocks**: conv3×3 → BN → PReLU → conv3×3 → BN, plus the input $x$
-#   (output $x+f(x)$: each block learns only a change, so dozens of layers still train); one more conv + BN, plus a long skip
-#   over all blocks;
+#   (output $x+f(x)$: each block learns only a change, so dozens of layers still train); one more conv + BN, plus a skip
+#   connection over all blocks;
 # - **PReLU**: $\max(0,x)+a\min(0,x)$ with a learned negative slope $a$ (one per channel);
-# - **sub-pixel convolution** (Shi et al. 2016): a conv brings the channels to $C r^2$, then **pixel shuffle**
+# - **sub-pixel convolution** ([Shi et al. 2016](https://arxiv.org/abs/1609.05158)): a conv brings the channels to $C r^2$, then **pixel shuffle**
 #   (`depth_to_space`) rearranges $(H,W,Cr^2)$ into $(rH,rW,C)$: output pixel $(y,x,c)$ comes from input
-#   $(\lfloor y/r\rfloor,\lfloor x/r\rfloor,\ C r\,(y \bmod r)+C\,(x \bmod r)+c)$. No checkerboard artefacts of transposed
-#   convolutions, and every conv stays small. ×4 is two ×2 stages.
+#   $(\lfloor y/r\rfloor,\lfloor x/r\rfloor,\ C r\,(y \bmod r)+C\,(x \bmod r)+c)$. Each output pixel is computed from
+#   exactly one input position, so there is none of the **uneven overlap** that gives transposed convolutions their
+#   checkerboard artefacts ([Odena et al. 2016](https://distill.pub/2016/deconv-checkerboard/)). It is not immune to
+#   grid patterns, though: the $r^2$ sub-pixels of an $r\times r$ block come from $r^2$ different sets of kernels, and
+#   if these differ — badly initialised or badly trained — the output repeats one pattern every $r$ pixels, a
+#   **periodic grid texture** (seen in 9.8). [Aitken et al. (2017)](https://arxiv.org/abs/1707.02937) propose **ICNR
+#   initialisation**: make the $r^2$ sets of kernels identical at the start, so that the network begins as "convolution +
+#   nearest-neighbour enlargement", free of the grid (exercise 3). Every conv stays small; ×4 is two ×2 stages.
 # - a final $9\times9$ conv gives the image.
 #
 # The paper uses 16 blocks of 64 channels (about 1.5 M weights) and $10^6$ steps on 350 thousand ImageNet pictures. Full
 # mode **keeps the paper's network** (16 blocks × 64 channels) and the paper's **96-pixel HR patches** (the other models
-# here use 48), only with far fewer steps: 12 epochs, 2,940 steps, about 26 minutes on a 2-core AVX-512 CPU. Both choices were
-# measured. Patch size first: the network's **receptive field** is dozens of LR pixels wide (radius 4 for the $9\times9$
+# here use 48), only with far fewer steps: 12 epochs, 2,940 steps. Patch size first: the network's **receptive field**
+# is dozens of LR pixels wide (radius 4 for the $9\times9$
 # conv, 1 more for each $3\times3$ conv: about 47 pixels with 8 residual blocks, 79 with 16), while a 48-pixel HR patch
-# is only 12 LR pixels — in training it saw mostly the convolutions' zero padding, at test time whole pictures. Then
-# network size. Gain over bicubic on the held-out photos (peak learning rate $3\times10^{-4}$, cosine decay):
-#
-# | network | HR patch | 750 steps | 1,000 steps | 1,500 steps | 2,000 steps | time per step |
-# |---|---|---|---|---|---|---|
-# | 8 blocks × 32 channels | 48 px | +0.73 | | +0.77 | | about 0.04 s |
-# | 8 blocks × 32 channels | 96 px | +0.86 | +0.84 | +0.88 | | about 0.17 s |
-# | 16 blocks × 64 channels (the paper) | 96 px | | +0.92 | +0.99 | +0.99 | about 0.55 s |
-#
-# The small network levels off around 1,500 steps; the paper's network costs over 3 times as much per step and is still
-# climbing. On a fixed CPU budget, fewer steps with enough capacity and context beat many steps without.
+# is only 12 LR pixels — in training it saw mostly the convolutions' zero padding, at test time whole pictures; with
+# 96-pixel patches the same small network gains about 0.1 dB more on the held-out photos. Then network size: 8 blocks ×
+# 32 channels level off around 1,500 steps (about 0.9 dB above bicubic); the paper's network costs over 3 times as
+# much per step, yet is higher at the same number of steps and still climbing. On a fixed compute budget, fewer steps
+# with enough capacity and context beat many steps without.
 # One more
 # **departure from the paper**: `residual=True` adds the bicubic enlargement of the LR image to the output, with the last
 # conv initialised to 0 (VDSR's global residual, Kim et al. 2016) — the network starts out as bicubic interpolation and only
@@ -304,12 +303,12 @@ L.record(srcnn_epochs=SRCNN_EPOCHS, srcnn_minutes=timings["SRCNN"] / 60)
 # first spends many steps learning to copy its input.
 # Pre-trained with pixel MSE, this network is **SRResNet**, and the starting point of the GAN stage.
 #
-# **The learning rate was chosen by measurement**: the paper uses Adam($10^{-4}$) for $10^6$ steps; we have about 3,000
-# steps and want to go faster. With a peak learning rate of $10^{-3}$ (at which SRCNN trains well) SRResNet's "detail"
-# branch soon collapsed to zero: its output stayed **exactly** bicubic interpolation and Set5 did not gain a thing — a
-# deeper network with BN and PReLU is unstable at a large learning rate, and "add nothing" is the safest answer. With a
-# peak of $3\times10^{-4}$ (falling along a cosine to 1 %) it beat bicubic by 0.8 dB after 250 steps (measured with
-# 8 blocks × 32 channels). When a loss stops falling and the output equals the baseline, try a learning rate a few
+# **The learning rate**: the paper uses Adam($10^{-4}$) for $10^6$ steps; we have about 3,000 steps and want to go
+# faster. But with a peak learning rate of $10^{-3}$ (at which SRCNN trains well) SRResNet's "detail" branch soon
+# collapses to zero: its output stays **exactly** bicubic interpolation and Set5 does not gain a thing — a deeper
+# network with BN and PReLU is unstable at a large learning rate, and "add nothing" is the safest answer. With a peak
+# of $3\times10^{-4}$ (falling along a cosine to 1 %) it is about 0.8 dB above bicubic within a few hundred steps.
+# When a loss stops falling and the output equals the baseline, try a learning rate a few
 # times smaller first.
 
 # %%
@@ -332,7 +331,7 @@ SRRESNET_PATCH = L.pick(full=96, quick=32)
 train_srresnet = data.load("sr_patches", split="train", batch_size=BATCH, image_size=SRRESNET_PATCH, limit=LIMIT,
                            patches_per_image=PATCHES, seed=1)
 SRRESNET_EPOCHS = L.epochs(full=12, quick=1)
-srresnet.compile(optimizer=cosine_adam(SRRESNET_EPOCHS))  # no XLA on a CPU: TF's kernels were faster
+srresnet.compile(optimizer=cosine_adam(SRRESNET_EPOCHS))
 start = time.time()
 srresnet_history = srresnet.fit(train_srresnet, epochs=SRRESNET_EPOCHS, verbose=L.pick(2, 0))
 timings["SRResNet"] = time.time() - start
@@ -393,18 +392,24 @@ L.show(fig, "mse_blur_toy")
 # %% [markdown] lang="zh"
 # ## 9.5 SRGAN：感知损失 = 内容损失 + 10⁻³ × 对抗损失
 #
-# SRGAN 的生成器损失（论文式 3）是**感知损失**：
+# SRGAN 的生成器损失是**感知损失**（Ledig 等, 2017, 式 (3)、(5)、(6)）：
 #
-# $$l^{SR}=\underbrace{\frac{1}{W H C}\sum\big(\phi(I^{HR})-\phi(G(I^{LR}))\big)^2}_{\text{内容损失 } l^{SR}_X}
+# $$l^{SR}=\underbrace{\frac{1}{W_{i,j}H_{i,j}}\sum_{x=1}^{W_{i,j}}\sum_{y=1}^{H_{i,j}}\big\|\phi_{i,j}(I^{HR})_{x,y}-\phi_{i,j}(G(I^{LR}))_{x,y}\big\|^2}_{\text{内容损失 } l^{SR}_X}
 # \;+\;10^{-3}\underbrace{\sum_n -\log D\big(G(I^{LR}_n)\big)}_{\text{对抗损失 } l^{SR}_{Gen}} ,$$
 #
-# $\phi$ 是一个固定网络的特征图。论文用 ImageNet 上训练好的 VGG19 第 5 段第 4 个卷积的特征（“VGG54”，除以 12.75 缩放）：
+# $\phi_{i,j}$ 是一个固定网络的特征图（宽 $W_{i,j}$、高 $H_{i,j}$，每个位置是一个 $C$ 维向量）。论文用 ImageNet 上训练好的 VGG19 第 5 段第 4 个卷积的特征（“VGG54”，除以 12.75 缩放）：
 # 在特征空间里比较，允许像素位置上的小偏差，更看重边缘和纹理对不对。对抗项用非饱和形式 $-\log D(G(\cdot))$（第 1 课）。
 # 判别器（图 4）是 8 个 $3\times3$ 卷积（64 → 512 通道，每两层步长 2 减半尺寸，LeakyReLU(0.2)，除第一层外都有 BN），
 # 再接 Dense(1024) 和一个 logit；它看的是固定大小的 HR 块，而生成器是全卷积的，`upscale(image)` 可以处理任意尺寸的整图
 # （边框先镜像填充 8 个像素，放大后再裁掉，避免卷积的零填充把边缘压暗）。
 #
-# **本课实际用了哪种特征**：`keras.applications.VGG19(weights="imagenet")` 需要下载权重，本课程的机器不联网，下载会失败。
+# **内容损失的归一化**：论文只除以特征图的宽和高 $W_{i,j}H_{i,j}$，通道是求和的；gankit 的 `SRGAN.content_loss` 用 `losses.mse`，
+# 对批次、宽、高**和通道**一起取平均，也就是再多除以通道数 $C$（批次上取平均与论文对各图求平均一致）。对一个固定的特征层，$C$ 是常数，
+# 所以两者只差一个常数因子：内容损失自身的最优解和梯度方向不变，只是数值小了 $C$ 倍，等于把对抗项的相对权重放大了 $C$ 倍。
+# 取平均的好处是损失的数值不随所选的层（64 到 512 个通道）变化；代价是论文的 $10^{-3}$ 不能原样照搬——本课还要用特征的均方根做校准（见下文），
+# 实际的平衡由校准和 `adv_weight` 一起决定。
+#
+# **本课实际用了哪种特征**：`keras.applications.VGG19(weights="imagenet")` 需要下载权重，不联网时下载会失败。
 # 代码先检测（缓存里有就用，能下载就下载），失败时改用**本课自己训练的特征提取器**：9.2 节训练好的 SRCNN 的前两层
 # （$9\times9$ 图块提取 + $1\times1$ 非线性映射，ReLU 之后，冻结）。它是低层的边缘/纹理特征，相当于论文里的 “VGG22” 变体，
 # 比 VGG54 更接近像素损失。这些特征的数值很小，所以先除以它们在几批训练图块上的均方根（论文把 VGG 特征除以 12.75 也是同一个用意），
@@ -415,12 +420,12 @@ L.show(fig, "mse_blur_toy")
 # %% [markdown] lang="en"
 # ## 9.5 SRGAN: perceptual loss = content loss + 10⁻³ × adversarial loss
 #
-# SRGAN's generator loss (eq. 3 of the paper) is the **perceptual loss**
+# SRGAN's generator loss is the **perceptual loss** (Ledig et al., 2017, Eqs. 3, 5 and 6)
 #
-# $$l^{SR}=\underbrace{\frac{1}{W H C}\sum\big(\phi(I^{HR})-\phi(G(I^{LR}))\big)^2}_{\text{content loss } l^{SR}_X}
+# $$l^{SR}=\underbrace{\frac{1}{W_{i,j}H_{i,j}}\sum_{x=1}^{W_{i,j}}\sum_{y=1}^{H_{i,j}}\big\|\phi_{i,j}(I^{HR})_{x,y}-\phi_{i,j}(G(I^{LR}))_{x,y}\big\|^2}_{\text{content loss } l^{SR}_X}
 # \;+\;10^{-3}\underbrace{\sum_n -\log D\big(G(I^{LR}_n)\big)}_{\text{adversarial loss } l^{SR}_{Gen}} ,$$
 #
-# with $\phi$ the feature maps of a fixed network. The paper uses the 4th conv of the 5th block of an ImageNet VGG19
+# with $\phi_{i,j}$ the feature maps of a fixed network (width $W_{i,j}$, height $H_{i,j}$, a $C$-vector at each position). The paper uses the 4th conv of the 5th block of an ImageNet VGG19
 # ("VGG54", scaled by 1/12.75): comparing in feature space tolerates small shifts in pixel positions and cares about whether
 # edges and textures are right. The adversarial term is the non-saturating $-\log D(G(\cdot))$ of lesson 1. The
 # discriminator (fig. 4) has 8 convs of $3\times3$ (64 → 512 channels, stride 2 every second layer, LeakyReLU(0.2), BN on all
@@ -428,8 +433,17 @@ L.show(fig, "mse_blur_toy")
 # and `upscale(image)` takes whole pictures of any size (the border is mirrored by 8 pixels first and cut off after
 # enlarging, so the convolutions' zero padding does not darken the edges).
 #
-# **Which features this lesson used**: `keras.applications.VGG19(weights="imagenet")` needs a download, and this course's
-# machines are offline, so it fails. The code checks first (cached weights are used, a download is tried where allowed) and
+# **How the content loss is normalised**: the paper divides only by the feature map's width and height $W_{i,j}H_{i,j}$
+# and sums over the channels; gankit's `SRGAN.content_loss` uses `losses.mse`, which averages over batch, width, height
+# **and channels**, i.e. it also divides by the number of channels $C$ (averaging over the batch matches the paper's
+# mean over images). For a fixed feature layer $C$ is a constant, so the two differ by a constant factor: the content
+# loss's own optimum and gradient direction are unchanged, it is just $C$ times smaller — which makes the adversarial
+# term $C$ times heavier relative to it. The mean keeps the loss's size independent of the layer chosen (64 to 512
+# channels); the price is that the paper's $10^{-3}$ cannot be copied blindly — this lesson also calibrates the
+# features by their root mean square (below), and the balance is set by that calibration together with `adv_weight`.
+#
+# **Which features this lesson used**: `keras.applications.VGG19(weights="imagenet")` needs a download, which fails
+# offline. The code checks first (cached weights are used, a download is tried where allowed) and
 # otherwise uses **a feature extractor this lesson trained itself**: the first two layers of the SRCNN from 9.2 ($9\times9$
 # patch extraction + $1\times1$ mapping, after ReLU, frozen). These are low-level edge and texture features, like the
 # paper's "VGG22" variant, closer to a pixel loss than VGG54. Their values are small, so they are first divided by their
@@ -486,11 +500,11 @@ srgan.save(L.path("srgan.keras"))
 # %% [markdown] lang="zh"
 # ## 9.6 ESRGAN：相对判别器
 #
-# ESRGAN（Wang 等 2018）在 SRGAN 上做了三处改动：
+# ESRGAN（[Wang 等 2018](https://arxiv.org/abs/1809.00219)）在 SRGAN 上做了三处改动：
 #
 # 1. **RRDB**（残差中的残差密集块）取代残差块，并**去掉所有 BN**——BN 在训练和测试时统计量不同，会带来伪影；
 #    深网络靠**残差缩放**（每个残差分支乘 0.2 再相加）保持稳定；
-# 2. **相对平均判别器**（RaD，源自 Jolicoeur-Martineau 的 RaGAN）：判别器不再回答“这张是真的吗”，而是回答
+# 2. **相对平均判别器**（RaD，源自 [Jolicoeur-Martineau](https://arxiv.org/abs/1807.00734) 的 RaGAN；Wang 等, 2018, 式 (1)、(2)）：判别器不再回答“这张是真的吗”，而是回答
 #    “真图是否比假图**平均而言**更真”：$D_{Ra}(x_r,x_f)=\sigma\big(C(x_r)-\mathbb E_{x_f}[C(x_f)]\big)$，$C$ 是 logit。
 #
 # $$L_D^{Ra}=-\mathbb E_{x_r}\big[\log D_{Ra}(x_r,x_f)\big]-\mathbb E_{x_f}\big[\log\big(1-D_{Ra}(x_f,x_r)\big)\big],$$
@@ -500,17 +514,18 @@ srgan.save(L.path("srgan.keras"))
 # 3. 感知损失用**激活之前**的特征（ReLU 之后的深层特征很稀疏，亮度也会偏）。
 #
 # gankit 的 `SRGAN(adversarial="relativistic")` 实现第 2 点；下面先手算 $L_D^{Ra}$、$L_G^{Ra}$ 与库函数对照，再从同一个 SRResNet 出发训练一遍。
-# RRDB 留作练习。
+# RRDB 可以自己动手实现（练习 4）。
 
 # %% [markdown] lang="en"
 # ## 9.6 ESRGAN: the relativistic discriminator
 #
-# ESRGAN (Wang et al. 2018) changes SRGAN in three places:
+# ESRGAN ([Wang et al. 2018](https://arxiv.org/abs/1809.00219)) changes SRGAN in three places:
 #
 # 1. **RRDB** (residual-in-residual dense blocks) replace the residual blocks, and **all BN layers go** — BN's statistics
 #    differ between training and testing and cause artefacts; **residual scaling** (each residual branch times 0.2 before the
 #    sum) keeps the deep network stable;
-# 2. the **relativistic average discriminator** (RaD, from Jolicoeur-Martineau's RaGAN): instead of "is this image real?"
+# 2. the **relativistic average discriminator** (RaD, from [Jolicoeur-Martineau](https://arxiv.org/abs/1807.00734)'s RaGAN;
+#    Wang et al., 2018, Eqs. 1–2): instead of "is this image real?"
 #    it answers "is the real image more real than the fakes **on average**?":
 #    $D_{Ra}(x_r,x_f)=\sigma\big(C(x_r)-\mathbb E_{x_f}[C(x_f)]\big)$, with $C$ the logit.
 #
@@ -522,7 +537,7 @@ srgan.save(L.path("srgan.keras"))
 # 3. the perceptual loss uses features **before activation** (deep features after ReLU are sparse and shift brightness).
 #
 # gankit's `SRGAN(adversarial="relativistic")` implements point 2; below, $L_D^{Ra}$ and $L_G^{Ra}$ by hand are checked
-# against the library, then a second GAN is trained from the same SRResNet. RRDB is left as an exercise.
+# against the library, then a second GAN is trained from the same SRResNet. RRDB is yours to implement (exercise 4).
 
 # %%
 # The relativistic average losses written out, checked against the library's.
@@ -630,17 +645,12 @@ for set_name, pictures in eval_sets.items():
 # %% [markdown] lang="zh"
 # ## 9.8 用时与完整模式的结果
 #
-# 下面打印这次运行每个阶段的训练用时。完整模式的设置：批大小 16、每个 epoch 每张训练照片切 40 块（245 步）；
-# SRCNN 在 48 像素的 HR 块上训练 3 个 epoch（峰值学习率 $10^{-3}$），SRResNet（论文的 16 块 × 64 通道）在 96 像素的块上训练
-# 12 个 epoch（2,940 步，峰值 $3\times10^{-4}$），SRGAN 和 SRGAN + RaD 在 48 像素的块上各 1 个 epoch。在 CPU 上这几个模型不用 XLA
-# 编译：实测 TensorFlow 自带的算子更快（8 块 × 32 通道的 SRResNet 在 96 像素块上每步 0.16 秒，开 XLA 要 0.43 秒）；在 GPU 上 Keras 会自动打开 XLA
-# （gankit 把双三次放大写成两个插值矩阵相乘，XLA 才编译得了它）。
+# 下面打印这次运行每个阶段的训练用时。完整模式的设置：批大小 16、每个轮次每张训练照片切 40 块（245 步）；
+# SRCNN 在 48 像素的 HR 块上训练 3 个轮次（峰值学习率 $10^{-3}$），SRResNet（论文的 16 块 × 64 通道）在 96 像素的块上训练
+# 12 个轮次（2,940 步，峰值 $3\times10^{-4}$），SRGAN 和 SRGAN + RaD 在 48 像素的块上各 1 个轮次。
+# 完整模式在 2 核 CPU 上约需半小时，绝大部分花在 SRResNet 上；时间不够就用 `--epochs` 少训几轮（它会同时改动本课每个阶段的轮数），或者换到 GPU 上。
 #
-# **完整模式实测**（2 核 AVX-512 CPU，`python -m gankit.lesson 9`）：SRCNN 0.4 分钟，SRResNet 26.2 分钟（每步约 0.53 秒），
-# SRGAN 1.1 分钟，SRGAN + RaD 1.2 分钟，训练共 29 分钟，整课约 29.5 分钟。没有 AVX-512 的 CPU 会慢得多：在之前那台 2 核 AVX2
-# CPU 上（实测峰值只有这台的三分之一），8 块 × 32 通道的小网络就用了 22 分钟，论文大小的网络估计要一个半小时左右；
-# 时间不够就用 `--epochs` 少训几轮（它会同时改动本课每个阶段的轮数），或者换到 GPU 上。
-# ×4、Y 通道、裁掉 4 像素边框，Set5 5 张、留出照片 12 张（都从未参与训练）：
+# 我们完整模式运行的结果（×4、Y 通道、裁掉 4 像素边框，Set5 5 张、留出照片 12 张，都从未参与训练）：
 #
 # | 方法 | Set5 PSNR (dB) | Set5 SSIM | 留出照片 PSNR (dB) | 留出照片 SSIM |
 # |---|---|---|---|---|
@@ -657,9 +667,10 @@ for set_name, pictures in eval_sets.items():
 # SRCNN 只有 2 万个参数、735 步，也已经比双三次高 0.5 dB。
 #
 # GAN 阶段让 PSNR 下降了约 1.0 dB（论文：32.05 → 29.40 dB），这正是 9.4 节的道理：对抗损失把输出从“平均值”推向“某一个清晰的可能”，
-# 逐像素来看就离真值更远。但要诚实：只训练 245 步，SRGAN 加上的高频里有不少是**规则的格点纹理**（亚像素卷积 + 短时间对抗训练的常见伪影），
-# 而不是真实的纹理，放大的局部里看得很清楚；论文的 GAN 阶段训练了 $10^5$ 步。内容特征校准之前（上一版本课程），对抗项反客为主，
-# PSNR 掉了 4–6 dB，满屏网格。在 GPU 上（**估计**，未实测）：这些小网络每步几毫秒，整课连同编译约 3–5 分钟。
+# 逐像素来看就离真值更远。但要诚实：只训练 245 步，SRGAN 加上的高频里有不少是**规则的格点纹理**，而不是真实的纹理，放大的局部里看得很清楚。
+# 这就是 9.3 节说的亚像素卷积的周期性图案：它不是转置卷积那种重叠不均的棋盘格，而是短时间的对抗训练把每个 $r\times r$ 块里 $r^2$ 组子卷积核推得彼此不同，
+# 于是每隔 $r$ 个像素重复同一个图案（ICNR 初始化让这些核从相同处出发，能减轻它；论文的 GAN 阶段也训练了 $10^5$ 步）。
+# 对抗项的分量越重，格点越明显：内容特征不做 9.5 节的均方根校准时，对抗项反客为主，PSNR 会掉 4–6 dB，网格铺满整张图。
 
 # %% [markdown] lang="en"
 # ## 9.8 Timings and the full-mode results
@@ -667,16 +678,11 @@ for set_name, pictures in eval_sets.items():
 # Below: the training time of each stage in this run. Full-mode settings: batch 16, 40 patches per training photo per
 # epoch (245 steps); SRCNN 3 epochs on 48-pixel HR patches (peak learning rate $10^{-3}$), SRResNet (the paper's 16
 # blocks × 64 channels) 12 epochs on 96-pixel patches (2,940 steps, peak $3\times10^{-4}$), SRGAN and SRGAN + RaD 1 epoch
-# each on 48-pixel patches. On a CPU these models are not compiled with XLA: TensorFlow's own kernels were measured
-# faster (the 8 × 32 SRResNet on 96-pixel patches: 0.16 s a step, 0.43 s with XLA); on a GPU Keras turns XLA on by itself (gankit
-# writes bicubic up-sampling as two interpolation matrices so that XLA can compile it).
+# each on 48-pixel patches. Full mode takes about half an hour on a 2-core CPU, most of it for SRResNet; short of time,
+# train fewer epochs with `--epochs` (it changes every stage of this lesson) or use a GPU.
 #
-# **Measured in full mode** (2-core AVX-512 CPU, `python -m gankit.lesson 9`): SRCNN 0.4 min, SRResNet 26.2 min (about
-# 0.53 s a step), SRGAN 1.1 min, SRGAN + RaD 1.2 min; 29 min of training, the whole lesson about 29.5 min. A CPU without
-# AVX-512 is much slower: on the earlier 2-core AVX2 CPU (a third of this one's measured peak) the small 8 × 32 network
-# alone took 22 min, and the paper-size network would take an estimated hour and a half; short of time, train fewer
-# epochs with `--epochs` (it changes every stage of this lesson) or use a GPU. ×4, Y channel, 4-pixel border cut, the 5
-# Set5 pictures and the 12 held-out photos (none ever trained on):
+# Our full-mode run gave (×4, Y channel, 4-pixel border cut, the 5 Set5 pictures and the 12 held-out photos, none ever
+# trained on):
 #
 # | method | Set5 PSNR (dB) | Set5 SSIM | held-out PSNR (dB) | held-out SSIM |
 # |---|---|---|---|---|
@@ -697,11 +703,12 @@ for set_name, pictures in eval_sets.items():
 # The GAN stage costs about 1.0 dB of PSNR (the paper: 32.05 → 29.40 dB), which is the point of section 9.4: the
 # adversarial loss pushes the output away from "the average" towards "one sharp possibility", and pixel by pixel that is
 # further from the truth. But to be honest: after only 245 steps, much of the high frequency SRGAN adds is a **regular
-# grid texture** (a common artefact of sub-pixel convolution plus short adversarial training) rather than real texture —
-# the zoomed crops show it clearly; the paper's GAN stage runs $10^5$ steps. Before the content features were calibrated
-# (an earlier version of this lesson) the adversarial term took over, PSNR fell by 4–6 dB and the grid covered everything.
-# On a GPU (an **estimate**, not measured): these small networks take a few milliseconds per step, so the whole lesson,
-# compilation included, takes about 3–5 minutes.
+# grid texture** rather than real texture — the zoomed crops show it clearly. This is the periodic pattern of sub-pixel
+# convolution from 9.3: not the uneven-overlap checkerboard of transposed convolutions, but a short adversarial training
+# pushing the $r^2$ sets of sub-pixel kernels of each $r\times r$ block apart, so that one pattern repeats every $r$
+# pixels (ICNR initialisation, which starts those kernels equal, reduces it; the paper's GAN stage also runs $10^5$
+# steps). The heavier the adversarial term, the stronger the grid: without 9.5's root-mean-square calibration of the
+# content features the adversarial term takes over, PSNR falls by 4–6 dB and the grid covers the whole picture.
 
 # %%
 for stage, seconds in timings.items():
@@ -711,50 +718,100 @@ print(L.t(f"训练共 {total:.1f} 分钟（本机 CPU）", f"training in all: {t
 L.record(train_minutes=total)
 
 # %% [markdown] lang="zh"
-# ## 小结 与练习
+# ## 学到了什么
 #
-# - 超分是“一对多”的病态问题；按像素 MSE 训练的网络输出的是所有可能 HR 图的**条件均值**，PSNR 高但发糊。
-# - SRCNN：双三次放大 + 三层卷积（9-1-5），像素 MSE；SRResNet：残差块 + BN + PReLU，所有卷积在 LR 尺寸上做，最后用**亚像素卷积**放大。
-# - SRGAN：**感知损失** = 特征空间的内容损失 + $10^{-3}$ × 对抗损失；先用 MSE 预训练 SRResNet，再进入 GAN 阶段。
-# - ESRGAN：RRDB、去掉 BN、残差缩放、**相对平均判别器**、激活前的特征。
-# - 评价要说清惯例：Y 通道、裁掉与倍数相同的边框；PSNR/SSIM 之外，一定要**放大局部用眼睛看**。
+# 1. 超分是“一对多”的病态问题：按像素 MSE 训练的网络输出所有可能 HR 图的**条件均值**，PSNR 高但发糊；分数要按惯例算（Y 通道、裁掉与倍数相同的边框），还要放大局部用眼睛看。
+# 2. SRCNN 是双三次放大 + 三层卷积（9-1-5）；SRResNet 用残差块 + BN + PReLU 在 LR 尺寸上计算，最后用**亚像素卷积**放大。
+# 3. 亚像素卷积没有转置卷积那种重叠不均造成的棋盘格，但 $r^2$ 组子卷积核彼此不同时仍会产生周期性的格点纹理；ICNR 初始化让它们从相同处出发。
+# 4. SRGAN 的**感知损失** = 特征空间的内容损失 + $10^{-3}$ × 对抗损失：先用 MSE 预训练 SRResNet，再进入 GAN 阶段；内容损失怎样归一化、特征怎样缩放，决定了两项的实际平衡。
+# 5. ESRGAN：RRDB、去掉 BN、残差缩放、**相对平均判别器**、激活前的特征；GAN 阶段用 PSNR 换来锐利，但训练太短时换来的可能是伪影。
 #
-# **练习**
+# ## 练习
 #
-# 1. 把 `SRResNet(residual=True)` 换成论文的 `residual=False`（tanh 输出），同样的步数下 PSNR 差多少？需要多少步才追上？
-# 2. 把 SRGAN 的 `adv_weight` 从 $10^{-3}$ 调到 $10^{-2}$ 和 $10^{-4}$，看 PSNR 和放大局部如何变化。
-# 3. 联网的机器上用 `content="vgg19"`（VGG54）训练，与本课的 SRCNN 特征比较；再试试 `block2_conv2`（“VGG22”）。
-# 4. 实现 ESRGAN 的 RRDB（每个密集块 5 层卷积、残差缩放 0.2、不用 BN），替换 `nets.srresnet_generator` 里的残差块。
-# 5. 用 `data.load("sr_patches", source="div2k")` 在 DIV2K 上训练（需要联网下载一次），Set5 上能高出双三次多少？
-# 6. 用 `cosine_adam(SRRESNET_EPOCHS, peak=1e-3)` 重新训练 SRResNet，每个 epoch 后量一下输出与双三次放大之差的标准差：
-#    “细节”是怎样塌成 0 的？再用 `srcnn.features()`（不校准）做 SRGAN 的内容特征，看看放大局部里的网格纹理。
+# 从易到难排列；有代码的练习，参考答案在 `solutions/09_super_resolution.py`。
+#
+# 1. **（基础）** 评价惯例有多重要？在 Set5 上算双三次放大的 PSNR 四次：RGB 或 Y 通道，裁不裁 4 像素边框。惯例本身能让数字变多少？和 SRCNN 比双三次高出的 0.5 dB 比一比。
+#
+#    <details><summary>提示</summary>`metrics.psnr(out[None], hr[None], y_channel=..., crop=...)`；`data.sr_images("set5", scale=4)` 给出整张图，`nets.bicubic(lr, 4)` 做双三次放大。</details>
+#
+# 2. **（基础）** 用三重循环按 9.3 节的下标公式实现像素重排，与 `nets.PixelShuffle` 的输出逐个元素比较（取 $r=2$、$C=3$）。
+#
+#    <details><summary>提示</summary>输出像素 $(y,x,c)$ 取自输入 $(\lfloor y/r\rfloor,\lfloor x/r\rfloor,\ C r\,(y \bmod r)+C\,(x \bmod r)+c)$；`//` 和 `%` 就是向下取整和取余。</details>
+#
+# 3. **（进阶）** 实现 ICNR 初始化：先随机生成一个只输出 $C$ 个通道的卷积核，再沿输出通道重复 $r^2$ 次，作为“卷积 $C\to Cr^2$ + 像素重排”的初始权重。验证它的输出等于“原卷积 + 最近邻放大”；再在一张纯色图上比较 ICNR 与普通随机初始化：哪一个画出了格点？
+#
+#    <details><summary>提示</summary>像素重排按 $C r\,(y \bmod r)+C\,(x \bmod r)+c$ 读通道，所以第 $k$ 个输出通道应当用第 $k \bmod C$ 组核：`np.tile(base, (1, 1, 1, r * r))`。纯色输入上，把输出按 $(y \bmod r, x \bmod r)$ 分成 $r^2$ 组求平均，各组差别越大，格点越明显（离边框远一点，避开零填充）。</details>
+#
+# 4. **（开放）** 格点纹理从哪里来、怎样去掉？可以试：把 SRGAN 的 `adv_weight` 调到 $10^{-2}$ 和 $10^{-4}$；用不校准的 `srcnn.features()` 做内容特征；联网时用 `content="vgg19"`（VGG54）或 `block2_conv2`（“VGG22”）；给 SRResNet 的亚像素卷积用上 ICNR；或者实现 ESRGAN 的 RRDB（每个密集块 5 层卷积、残差缩放 0.2、不用 BN）。
+#
+#    <details><summary>提示</summary>每次只改一处，用同样的步数比较 PSNR 和放大的局部；把输出减去双三次放大，再看它的傅里叶频谱，周期为 $r$ 的格点会在频谱上留下亮点。这一题没有唯一答案。</details>
 
 # %% [markdown] lang="en"
-# ## Recap and exercises
+# ## What you learned
 #
-# - Super-resolution is ill-posed, "one-to-many"; a network trained with pixel MSE outputs the **conditional mean** of all
-#   plausible HR images: high PSNR, but blurry.
-# - SRCNN: bicubic + three convolutions (9-1-5), pixel MSE; SRResNet: residual blocks + BN + PReLU, every conv at LR size,
-#   enlarged at the end by **sub-pixel convolution**.
-# - SRGAN: **perceptual loss** = content loss in feature space + $10^{-3}$ × adversarial loss; SRResNet pre-trained with MSE
-#   first, then the GAN stage.
-# - ESRGAN: RRDB, no BN, residual scaling, the **relativistic average discriminator**, features before activation.
-# - State the protocol with every score: Y channel, a border as wide as the scale factor; beyond PSNR/SSIM, always **zoom in
-#   and look**.
+# 1. Super-resolution is ill-posed, "one-to-many": a network trained with pixel MSE outputs the **conditional mean** of all plausible HR images — high PSNR, but blurry; scores follow a protocol (Y channel, a border as wide as the scale factor cut off), and zoomed crops must be looked at.
+# 2. SRCNN is bicubic + three convolutions (9-1-5); SRResNet computes at LR size with residual blocks + BN + PReLU and enlarges at the end by **sub-pixel convolution**.
+# 3. Sub-pixel convolution has none of the uneven-overlap checkerboard of transposed convolutions, yet its $r^2$ sets of sub-pixel kernels still paint a periodic grid when they differ; ICNR initialisation starts them equal.
+# 4. SRGAN's **perceptual loss** = content loss in feature space + $10^{-3}$ × adversarial loss: SRResNet is pre-trained with MSE, then the GAN stage; how the content loss is normalised and the features are scaled sets the real balance of the two terms.
+# 5. ESRGAN: RRDB, no BN, residual scaling, the **relativistic average discriminator**, features before activation; the GAN stage trades PSNR for sharpness, but a training that is too short may buy artefacts instead.
 #
-# **Exercises**
+# ## Exercises
 #
-# 1. Swap `SRResNet(residual=True)` for the paper's `residual=False` (tanh output): how much PSNR is lost for the same
-#    steps, and how many steps does it need to catch up?
-# 2. Set SRGAN's `adv_weight` to $10^{-2}$ and $10^{-4}$ instead of $10^{-3}$: how do PSNR and the zoomed crops change?
-# 3. On a machine with internet, train with `content="vgg19"` (VGG54) and compare with this lesson's SRCNN features; then
-#    try `block2_conv2` ("VGG22").
-# 4. Implement ESRGAN's RRDB (dense blocks of 5 convs, residual scaling 0.2, no BN) in place of the residual blocks of
-#    `nets.srresnet_generator`.
-# 5. Train on DIV2K with `data.load("sr_patches", source="div2k")` (one download, online): how far above bicubic does Set5 get?
-# 6. Retrain SRResNet with `cosine_adam(SRRESNET_EPOCHS, peak=1e-3)` and after each epoch measure the standard deviation of
-#    its output minus the bicubic enlargement: how does the "detail" collapse to zero? Then give SRGAN uncalibrated
-#    `srcnn.features()` as its content features and look for the grid texture in the zoomed crops.
+# From easy to open; solutions to the exercises with code are in `solutions/09_super_resolution.py`.
+#
+# 1. **(Easy)** How much does the protocol matter? Compute bicubic's PSNR on Set5 four times: RGB or Y channel, with or without cutting a 4-pixel border. How much does the protocol alone move the number? Compare with the 0.5 dB SRCNN gains over bicubic.
+#
+#    <details><summary>Hint</summary>`metrics.psnr(out[None], hr[None], y_channel=..., crop=...)`; `data.sr_images("set5", scale=4)` gives whole pictures and `nets.bicubic(lr, 4)` enlarges bicubically.</details>
+#
+# 2. **(Easy)** Implement pixel shuffle with three nested loops from the index formula of 9.3 and compare it element by element with `nets.PixelShuffle` ($r=2$, $C=3$).
+#
+#    <details><summary>Hint</summary>Output pixel $(y,x,c)$ comes from input $(\lfloor y/r\rfloor,\lfloor x/r\rfloor,\ C r\,(y \bmod r)+C\,(x \bmod r)+c)$; `//` and `%` are the floor and the remainder.</details>
+#
+# 3. **(Intermediate)** Implement ICNR initialisation: draw a kernel with only $C$ output channels, repeat it $r^2$ times along the output channels and use it as the initial weight of "conv $C\to Cr^2$ + pixel shuffle". Check that the output equals "the small conv + nearest-neighbour enlargement"; then compare ICNR with a plain random initialisation on a flat picture: which one paints a grid?
+#
+#    <details><summary>Hint</summary>Pixel shuffle reads channel $C r\,(y \bmod r)+C\,(x \bmod r)+c$, so output channel $k$ must use base kernel $k \bmod C$: `np.tile(base, (1, 1, 1, r * r))`. On a flat input, split the output into the $r^2$ groups of $(y \bmod r, x \bmod r)$ and average each; the more the groups differ, the stronger the grid (stay away from the zero-padded border).</details>
+#
+# 4. **(Open)** Where does the grid texture come from, and how do you get rid of it? Try: SRGAN's `adv_weight` at $10^{-2}$ and $10^{-4}$; uncalibrated `srcnn.features()` as the content features; online, `content="vgg19"` (VGG54) or `block2_conv2` ("VGG22"); ICNR for SRResNet's sub-pixel convolutions; or ESRGAN's RRDB (dense blocks of 5 convs, residual scaling 0.2, no BN).
+#
+#    <details><summary>Hint</summary>Change one thing at a time and compare PSNR and zoomed crops after the same number of steps; subtract the bicubic enlargement from the output and look at its Fourier spectrum — a grid of period $r$ leaves bright peaks there. There is no single answer.</details>
 
 # %%
 L.summary()
+
+# %% [markdown] lang="zh"
+# ## 参考文献
+#
+# - Dong, C., Loy, C. C., He, K., Tang, X. (2014/2016). *Image Super-Resolution Using Deep Convolutional Networks*（SRCNN）. ECCV 2014 / TPAMI 2016. [arXiv:1501.00092](https://arxiv.org/abs/1501.00092)
+# - Ledig, C. et al. (2017). *Photo-Realistic Single Image Super-Resolution Using a Generative Adversarial Network*（SRGAN）. CVPR 2017. [arXiv:1609.04802](https://arxiv.org/abs/1609.04802)
+# - Wang, X. et al. (2018). *ESRGAN: Enhanced Super-Resolution Generative Adversarial Networks*. ECCV Workshops 2018. [arXiv:1809.00219](https://arxiv.org/abs/1809.00219)
+# - Shi, W. et al. (2016). *Real-Time Single Image and Video Super-Resolution Using an Efficient Sub-Pixel Convolutional Neural Network*. CVPR 2016. [arXiv:1609.05158](https://arxiv.org/abs/1609.05158)
+# - Aitken, A. et al. (2017). *Checkerboard artifact free sub-pixel convolution: A note on sub-pixel convolution, resize convolution and convolution resize*. [arXiv:1707.02937](https://arxiv.org/abs/1707.02937)
+# - Odena, A., Dumoulin, V., Olah, C. (2016). *Deconvolution and Checkerboard Artifacts*. Distill. [distill.pub/2016/deconv-checkerboard](https://distill.pub/2016/deconv-checkerboard/)
+# - Jolicoeur-Martineau, A. (2018). *The relativistic discriminator: a key element missing from standard GAN*. ICLR 2019. [arXiv:1807.00734](https://arxiv.org/abs/1807.00734)
+# - Kim, J., Lee, J. K., Lee, K. M. (2016). *Accurate Image Super-Resolution Using Very Deep Convolutional Networks*（VDSR）. CVPR 2016. [arXiv:1511.04587](https://arxiv.org/abs/1511.04587)
+# - Ioffe, S., Szegedy, C. (2015). *Batch Normalization*. ICML 2015. [arXiv:1502.03167](https://arxiv.org/abs/1502.03167)
+# - Wang, Z., Bovik, A. C., Sheikh, H. R., Simoncelli, E. P. (2004). *Image Quality Assessment: From Error Visibility to Structural Similarity*（SSIM）. IEEE TIP 13(4). [DOI:10.1109/TIP.2003.819861](https://doi.org/10.1109/TIP.2003.819861)
+#
+# **延伸阅读**
+#
+# - Blau, Y., Michaeli, T. (2018). *The Perception-Distortion Tradeoff*（为什么 PSNR 和“看起来真”不能兼得）. CVPR 2018. [arXiv:1711.06077](https://arxiv.org/abs/1711.06077)
+# - Odena 等人在 Distill 上的文章（上面已列）有可交互的图，最适合直观理解棋盘格伪影。
+
+# %% [markdown] lang="en"
+# ## References
+#
+# - Dong, C., Loy, C. C., He, K., Tang, X. (2014/2016). *Image Super-Resolution Using Deep Convolutional Networks* (SRCNN). ECCV 2014 / TPAMI 2016. [arXiv:1501.00092](https://arxiv.org/abs/1501.00092)
+# - Ledig, C. et al. (2017). *Photo-Realistic Single Image Super-Resolution Using a Generative Adversarial Network* (SRGAN). CVPR 2017. [arXiv:1609.04802](https://arxiv.org/abs/1609.04802)
+# - Wang, X. et al. (2018). *ESRGAN: Enhanced Super-Resolution Generative Adversarial Networks*. ECCV Workshops 2018. [arXiv:1809.00219](https://arxiv.org/abs/1809.00219)
+# - Shi, W. et al. (2016). *Real-Time Single Image and Video Super-Resolution Using an Efficient Sub-Pixel Convolutional Neural Network*. CVPR 2016. [arXiv:1609.05158](https://arxiv.org/abs/1609.05158)
+# - Aitken, A. et al. (2017). *Checkerboard artifact free sub-pixel convolution: A note on sub-pixel convolution, resize convolution and convolution resize*. [arXiv:1707.02937](https://arxiv.org/abs/1707.02937)
+# - Odena, A., Dumoulin, V., Olah, C. (2016). *Deconvolution and Checkerboard Artifacts*. Distill. [distill.pub/2016/deconv-checkerboard](https://distill.pub/2016/deconv-checkerboard/)
+# - Jolicoeur-Martineau, A. (2018). *The relativistic discriminator: a key element missing from standard GAN*. ICLR 2019. [arXiv:1807.00734](https://arxiv.org/abs/1807.00734)
+# - Kim, J., Lee, J. K., Lee, K. M. (2016). *Accurate Image Super-Resolution Using Very Deep Convolutional Networks* (VDSR). CVPR 2016. [arXiv:1511.04587](https://arxiv.org/abs/1511.04587)
+# - Ioffe, S., Szegedy, C. (2015). *Batch Normalization*. ICML 2015. [arXiv:1502.03167](https://arxiv.org/abs/1502.03167)
+# - Wang, Z., Bovik, A. C., Sheikh, H. R., Simoncelli, E. P. (2004). *Image Quality Assessment: From Error Visibility to Structural Similarity* (SSIM). IEEE TIP 13(4). [DOI:10.1109/TIP.2003.819861](https://doi.org/10.1109/TIP.2003.819861)
+#
+# **Further reading**
+#
+# - Blau, Y., Michaeli, T. (2018). *The Perception-Distortion Tradeoff* (why PSNR and "looks real" cannot both be maximised). CVPR 2018. [arXiv:1711.06077](https://arxiv.org/abs/1711.06077)
+# - Odena et al.'s Distill article (listed above) has interactive figures, the best way to get a feel for checkerboard artefacts.

@@ -11,9 +11,9 @@
 # 3. **之后发生了什么？** LAPGAN、EBGAN、PGGAN、StackGAN、BigGAN、StyleGAN、Vid2Vid——每个都抓住一个核心想法，
 #    能跑的就写一个小演示（拉普拉斯金字塔、自编码器能量、渐进式增长的淡入、截断技巧、AdaIN 与映射网络）。
 #
-# 最后是一个“误区”专栏：核对种子文档 003 对 “WGAN-LP”、SNGAN 和 BigGAN 的描述。
+# 最后是一个“误区”专栏：核对一篇中文 GAN 入门博客文章（署名“禅与计算机程序设计艺术”）对 “WGAN-LP”、SNGAN 和 BigGAN 的描述。
 #
-# 快速模式（`GANKIT_QUICK=1`）一分钟左右跑完，只检查代码能否运行，数字没有意义；完整模式把实验做完整，用时见 10.2 和 10.4 节。
+# 快速模式（`GANKIT_QUICK=1`）一分钟左右跑完，只检查代码能否运行，数字没有意义；完整模式把实验做完整，在 2 核 CPU 上约 13 分钟。
 
 # %% [markdown] lang="en"
 # # Lesson 10 · Training tricks, evaluation and the frontier
@@ -33,10 +33,11 @@
 #    demo wherever one fits (Laplacian pyramid, auto-encoder energy, progressive growing's fade-in, the truncation
 #    trick, AdaIN and the mapping network).
 #
-# A Myth box closes the lesson: we check seed document 003's descriptions of "WGAN-LP", SNGAN and BigGAN.
+# A Myth box closes the lesson: we check a Chinese introductory blog article on GANs (signed "禅与计算机程序设计艺术",
+# "Zen and the Art of Computer Programming") on "WGAN-LP", SNGAN and BigGAN.
 #
 # Quick mode (`GANKIT_QUICK=1`) runs in about a minute and only checks that the code runs — its numbers mean
-# nothing; full mode runs the experiments properly (timings in sections 10.2 and 10.4).
+# nothing; full mode runs the experiments properly and takes about 13 minutes on a 2-core CPU.
 
 # %%
 import pathlib, sys
@@ -370,7 +371,7 @@ for layer in sn_gan.discriminator.layers:
 # 训练结束后用 `metrics.mode_coverage` 数 2500 个生成点覆盖了几个模式（离某个中心 3 个标准差以内算“高质量”，
 # 一个模式至少要占高质量样本的 1/32 才算覆盖），每个设置用多个随机种子，因为第 6 课已经看到：单个种子的结果几乎说明不了什么。
 #
-# 完整模式：每个设置 3 个种子、每个 1500 次生成器迭代，实测用时见下面打印的数字（2 核 CPU）；
+# 完整模式：每个设置 3 个种子、每个 1500 次生成器迭代，用时见下面打印的数字；
 # 快速模式只跑 1 个种子、2 个设置（基线和 PacGAN）、50 次迭代，结果没有意义。
 
 # %% [markdown] lang="en"
@@ -393,7 +394,7 @@ for layer in sn_gan.discriminator.layers:
 # deviations of a centre is "high quality"; a mode counts as covered if it holds at least 1/32 of the high-quality
 # points). Each setting runs with several random seeds, since lesson 6 showed that one seed says almost nothing.
 #
-# Full mode: 3 seeds per setting, 1500 generator iterations each; the measured time is printed below (2-core CPU).
+# Full mode: 3 seeds per setting, 1500 generator iterations each; the time taken is printed below.
 # Quick mode runs 1 seed, 2 settings (baseline and PacGAN) and 50 iterations; its results mean nothing.
 
 # %%
@@ -475,7 +476,7 @@ fig.tight_layout()
 L.show(fig, "ring_tricks")
 
 # %% [markdown] lang="zh"
-# 我们在完整模式下的实测（2 核 CPU，机器上同时有别人的任务；圆环部分 6.3 分钟；上面打印的是你这次运行的表格）：
+# 我们完整模式运行的结果（上面打印的是你这次运行的表格）：
 #
 # | 设置 | 种子 0 | 种子 1 | 种子 2 | 平均模式数 | 平均高质量比例 |
 # |---|---|---|---|---|---|
@@ -490,11 +491,10 @@ L.show(fig, "ring_tricks")
 # 单边标签平滑几乎没有帮助——它本来就不是针对模式崩溃的。特征匹配和小批量判别把样本排成一圈、在模式处聚集，高质量比例最高，
 # 但覆盖数随种子变化；PacGAN 和谱归一化在几乎每个种子上都“覆盖”了全部 8 个模式，可大部分样本还散在模式之间（高质量比例约 10%）。
 # 读结果时记住两点：第一，一次运行的模式数受随机种子影响很大，要看多个种子；第二，“覆盖模式数”要和“高质量比例”一起看——
-# 把样本撒满整个圆环也能“覆盖”所有模式。训练更久，这些数字还会变，练习 2 请你验证。
+# 把样本撒满整个圆环也能“覆盖”所有模式。训练更久，这些数字还会变，练习 4 请你验证。
 
 # %% [markdown] lang="en"
-# Our full-mode measurements (2-core CPU shared with other jobs; the ring part took 6.3 minutes; the table printed
-# above is your own run):
+# Our full-mode run gave (the table printed above is your own run):
 #
 # | setting | seed 0 | seed 1 | seed 2 | mean modes | mean high-quality share |
 # |---|---|---|---|---|---|
@@ -512,7 +512,7 @@ L.show(fig, "ring_tricks")
 # normalisation "cover" all 8 modes on nearly every seed, yet most of their samples still lie between the modes (about
 # 10% high quality). Two things to keep in mind: the mode count of one run depends heavily on the seed, so look at
 # several; and read "modes covered" together with the high-quality share — smearing samples over the whole circle
-# also "covers" every mode. With longer training these numbers change; exercise 2 asks you to check.
+# also "covers" every mode. With longer training these numbers change; exercise 4 asks you to check.
 
 # %% [markdown] lang="zh"
 # ## 10.3 评估：IS、FID、精确率与召回率
@@ -671,8 +671,7 @@ except metrics.InceptionUnavailableError as err:
 # 第一个评估点的模型存成“早期检查点” `dcgan_baseline_early.keras`，训练完的存成 `dcgan_baseline.keras`，
 # 之后可以用 `python -m gankit.evaluate 运行目录` 重新评估整个文件夹。
 #
-# 完整模式：基线、单边标签平滑、谱归一化各训练 2 个轮次（每个 936 步），在 2 核 CPU（机器上同时有别人的任务）上实测共约 5.5 分钟
-# （基线 2.4 分钟，其中包括 7 次 FID 评估；另两个各 1.5 分钟左右），整课完整模式约 13 分钟；
+# 完整模式：基线、单边标签平滑、谱归一化各训练 2 个轮次（每个 936 步），基线训练中还要做 7 次 FID 评估；
 # 快速模式只用 640 张图把基线训练 10 步。
 
 # %% [markdown] lang="en"
@@ -685,10 +684,8 @@ except metrics.InceptionUnavailableError as err:
 # The model at the first evaluation point is saved as the "early checkpoint" `dcgan_baseline_early.keras`, the trained
 # one as `dcgan_baseline.keras`; `python -m gankit.evaluate RUN_FOLDER` re-evaluates the whole folder later.
 #
-# Full mode: the baseline, one-sided label smoothing and spectral normalisation train 2 epochs each (936 steps):
-# about 5.5 minutes in all, measured on a 2-core CPU shared with other jobs (the baseline 2.4 minutes including 7 FID
-# evaluations, the other two about 1.5 minutes each); the whole lesson takes about 13 minutes in full mode. Quick
-# mode trains only the baseline, for 10 steps on 640 images.
+# Full mode: the baseline, one-sided label smoothing and spectral normalisation train 2 epochs each (936 steps), with
+# 7 FID evaluations during the baseline's training. Quick mode trains only the baseline, for 10 steps on 640 images.
 
 # %%
 IMG_VARIANTS = {"baseline": {}, "label smoothing": {"label_smoothing": 0.9}, "spectral norm": {"spectral_norm": True}}
@@ -1204,7 +1201,7 @@ assert np.linalg.norm(w_truncated - w_bar) < np.linalg.norm(w1 - w_bar)
 # optical flow, far beyond this course's CPU budget.
 
 # %% [markdown] lang="zh"
-# ## 10.6 误区：种子文档 003 里的 “WGAN-LP”、SNGAN 和 BigGAN
+# ## 10.6 误区：一篇中文博客文章里的 “WGAN-LP”、SNGAN 和 BigGAN
 #
 # > **误区 1：“WGAN-LP（Least Powerful GAN）与 WGAN-GP 的唯一不同在于不加惩罚项……判别器损失为 $L_d=\mathbb E[(D(x)-D(G(z)))^2]$。”**
 # >
@@ -1229,7 +1226,7 @@ assert np.linalg.norm(w_truncated - w_bar) < np.linalg.norm(w1 - w_bar)
 # 教训与前几课相同：二手文章会把名字、动机和公式混在一起，动手之前先读原论文。
 
 # %% [markdown] lang="en"
-# ## 10.6 Myth: "WGAN-LP", SNGAN and BigGAN in seed document 003
+# ## 10.6 Myth: "WGAN-LP", SNGAN and BigGAN in a Chinese blog article
 #
 # > **Myth 1: "WGAN-LP (Least Powerful GAN) differs from WGAN-GP only in adding no penalty term … its discriminator
 # > loss is $L_d=\mathbb E[(D(x)-D(G(z)))^2]$."**
@@ -1266,82 +1263,110 @@ assert np.linalg.norm(w_truncated - w_bar) < np.linalg.norm(w1 - w_bar)
 # paper before you build.
 
 # %% [markdown] lang="zh"
-# ## 小结
+# ## 学到了什么
 #
-# - **技巧都是 gankit 模型的参数**：`label_smoothing=0.9`（单边标签平滑，$D^*=\alpha p_{data}/(p_{data}+p_g)$）、
-#   `feature_matching=True`（$\|\mathbb E f(x)-\mathbb E f(G(z))\|^2$）、`minibatch_discrimination=B`（$o(x_i)_b=\sum_j e^{-\|M_{i,b}-M_{j,b}\|_1}$）、
-#   `pack=m`（PacGAN）、`spectral_norm=True`（$W/\sigma(W)$，幂迭代）。它们都存进 `get_config`，保存后能原样加载。
-# - **圆环和图像上的比较**要用同样的预算、多个种子、同一把尺子；单次运行的差别往往不比种子之间的差别大。
-#   我们完整模式的实测（1500 次迭代、3 个种子）：谱归一化在每个种子上都覆盖 8/8 个模式，PacGAN 平均 7.3，小批量判别 5.7，特征匹配 4.3，
-#   基线只有 0.7；但覆盖多的设置高质量比例只有 10% 左右。所有完整模式的数字汇总在 README 的结果表里（由 `tools/results_table.py` 从运行记录生成）。
-# - **评估**：IS 只看分类器输出的清晰度与类别覆盖，不看真实数据；FID 比较特征的均值和协方差，只能在同样本数下比较；
-#   精确率/召回率把“像不像”和“全不全”分开。gankit 用自己的分类器离线计算，数值与论文的 Inception 指标不可比。
-# - **损失不等于质量**：原始 GAN 的两个损失描述的是博弈的局面；FID 从 469（第 20 步）一路降到 233 时，生成器的损失反而上升。
-#   WGAN 的评论家是例外。
-# - **前沿**：LAPGAN 按尺度拆分（金字塔可无损还原），EBGAN 用自编码器的重构误差当能量，PGGAN 逐层长大并淡入，
-#   StackGAN 两阶段加条件增强，BigGAN 做大并用截断在保真度和多样性之间取舍，StyleGAN 用映射网络和 AdaIN 逐层注入风格，
-#   Vid2Vid 按序列生成视频并用光流保持时间一致。
-# - **误区**：WGAN-LP 的 LP 是利普希茨惩罚（单边梯度惩罚）；谱归一化除以最大奇异值，与“频率”无关；BigGAN 共享的是类别嵌入，没有子网络平均。
+# 1. ImprovedGAN 的技巧、PacGAN 和谱归一化在 gankit 里都是模型的构造参数（`label_smoothing`、`feature_matching`、`minibatch_discrimination`、`pack`、`spectral_norm`），每个都能写成一个可以用代码核对的公式。
+# 2. 比较技巧要用同样的预算、多个种子、同一把尺子：单次运行的差别往往不比种子之间的差别大，“覆盖模式数”要和“高质量比例”一起看。
+# 3. IS 只看分类器输出，不看真实数据；FID 比较特征的均值和协方差，只能在同样本数下比较；精确率/召回率把“像不像”和“全不全”分开。
+# 4. 原始 GAN 的损失描述的是博弈的局面，不是样本质量（FID 一路下降时生成器的损失反而上升）；WGAN 的评论家是例外。
+# 5. 前沿模型各抓住一个想法：按尺度拆分（LAPGAN）、能量（EBGAN）、逐层长大（PGGAN）、两阶段（StackGAN）、规模与截断（BigGAN）、映射网络与 AdaIN（StyleGAN）、光流与时间一致（Vid2Vid）；二手文章里的说法要回到原论文核对。
 #
 # ## 练习
 #
-# 1. 实现历史平均：为生成器的每个变量维护滑动平均 $\bar\theta$，在生成器损失上加 $\lambda\|\theta-\bar\theta\|^2$（提示：写一个 `models.GAN`
-#    的子类，覆盖 `train_step`），在圆环上和基线比较。
-# 2. 把 10.2 节的种子增加到 5 个，画出每种技巧覆盖模式数的分布（箱线图）。哪些差别在种子之间的波动之外？
-# 3. 同时打开两种技巧（例如 `pack=4, spectral_norm=True`），效果能叠加吗？
-# 4. 在 10.4 节给每个设置跑 3 个种子，报告 FID 的均值和标准差，再下结论。
-# 5. 用 `python -m gankit.evaluate runs/lesson10-…` 评估本次运行保存的两个模型（早期检查点和训练完的基线），和 10.4 节打印的数字对照。
-# 6. 用 500、1000、2000 个样本分别计算同一个生成器的 FID，画出 FID 随样本数的变化，验证“样本少时 FID 偏高”。
-# 7. 把 10.5 节 EBGAN 的自编码器换成判别器，写一个完整的 EBGAN（$\mathcal L_D=D(x)+[m-D(G(z))]^+$），在 Fashion-MNIST 上训练。
-# 8. 在截断实验里把 $\psi$ 继续减小到 0.25 和 0.1，精确率和召回率怎样变化？生成的图像呢？
+# 从易到难排列；有代码的练习，参考答案在 `solutions/10_tricks_evaluation.py`。
+#
+# 1. **（基础）** 从**同一个**高斯分布里抽两组样本（比如 32 维、带相关性），用 `metrics.fid_from_features` 算它们的 FID，样本数取 250、500、1000、2000。真实的距离是 0，估计值是多少？怎样随样本数变化？
+#
+#    <details><summary>提示</summary>均值和协方差都是估计出来的，估计误差只会让距离变大；大致按 $1/n$ 缩小。这就是 10.3 节说“只能在相同样本数下比较 FID”的原因。</details>
+#
+# 2. **（基础）** 用幂迭代估计一个随机矩阵 $W$ 的谱范数 $\sigma(W)$，与 `np.linalg.svd` 的最大奇异值对照，并验证 $W/\sigma(W)$ 的最大奇异值是 1。
+#
+#    <details><summary>提示</summary>交替做 $v\leftarrow W^\top u/\|W^\top u\|$、$u\leftarrow Wv/\|Wv\|$，最后 $\sigma\approx u^\top W v$。谱归一化层每次训练只做一步，靠的是 $u$ 在步与步之间保留下来。</details>
+#
+# 3. **（进阶）** 照 10.6 节误区 1 的说明，写出 WGAN-LP 的单边惩罚 $\lambda\,\mathbb E\big[\max\{0,\|\nabla D(\hat x)\|-1\}^2\big]$，用斜率分别为 0.5、1、2.5 的线性评论家和 `losses.gradient_penalty`（WGAN-GP 的双边惩罚）对照。
+#
+#    <details><summary>提示</summary>线性评论家 $f(x)=w\cdot x$ 的梯度处处是 $w$，所以两种惩罚都能手算：双边的是 $\lambda(\|w\|-1)^2$，单边的只在 $\|w\|>1$ 时不为 0。实现时照抄第 6 课的 `penalty_by_hand`，只改最后一行。</details>
+#
+# 4. **（开放）** 技巧到底有没有用？把 10.2 节的种子增加到 5 个、画出每种技巧覆盖模式数的分布（箱线图）；给 10.4 节的每个设置跑 3 个种子、报告 FID 的均值和标准差；再同时打开两种技巧（例如 `pack=4, spectral_norm=True`），看效果能否叠加。哪些差别在种子之间的波动之外？
+#
+#    <details><summary>提示</summary>先写下你要比较的量和预算（迭代次数、样本数），再跑实验；差别小于种子间标准差时，就说“看不出差别”。训练更久，圆环上的数字还会变。这一题没有唯一答案。</details>
 
 # %% [markdown] lang="en"
-# ## Recap
+# ## What you learned
 #
-# - **The tricks are arguments of gankit's models**: `label_smoothing=0.9` (one-sided label smoothing,
-#   $D^*=\alpha p_{data}/(p_{data}+p_g)$), `feature_matching=True` ($\|\mathbb E f(x)-\mathbb E f(G(z))\|^2$),
-#   `minibatch_discrimination=B` ($o(x_i)_b=\sum_j e^{-\|M_{i,b}-M_{j,b}\|_1}$), `pack=m` (PacGAN),
-#   `spectral_norm=True` ($W/\sigma(W)$, power iteration). All are stored in `get_config` and survive saving and
-#   loading.
-# - **Comparisons on the ring and on images** need the same budget, several seeds and one ruler; the difference between
-#   two single runs is often no larger than the spread between seeds. In our full-mode run (1500 iterations, 3 seeds)
-#   spectral normalisation covered 8/8 modes on every seed, PacGAN 7.3 on average, minibatch discrimination 5.7,
-#   feature matching 4.3 and the baseline 0.7 — but the settings that cover most have only about 10% high-quality
-#   samples. All full-mode numbers are collected in the README's results table (generated from run records by
-#   `tools/results_table.py`).
-# - **Evaluation**: IS only looks at how sharp the classifier's outputs are and how many classes appear, never at real
-#   data; FID compares feature means and covariances and is comparable only at equal sample sizes; precision/recall
-#   separate "realistic" from "complete". gankit computes them offline with its own classifiers, so the values are not
-#   comparable with the Inception-based numbers of papers.
-# - **Losses are not quality**: the original GAN's two losses describe the state of a game; while FID fell from 469
-#   (step 20) to 233, the generator's loss went up. The WGAN critic is the exception.
-# - **Frontier**: LAPGAN splits by scale (the pyramid restores losslessly), EBGAN uses an auto-encoder's reconstruction
-#   error as energy, PGGAN grows layer by layer with a fade-in, StackGAN works in two stages with conditioning
-#   augmentation, BigGAN scales up and trades fidelity for variety with truncation, StyleGAN injects styles layer by
-#   layer through a mapping network and AdaIN, and Vid2Vid generates video sequentially with optical flow for temporal
-#   consistency.
-# - **Myths**: WGAN-LP's LP is a Lipschitz penalty (a one-sided gradient penalty); spectral normalisation divides by
-#   the largest singular value and has nothing to do with frequencies; BigGAN shares a class embedding and averages no
-#   sub-networks.
+# 1. ImprovedGAN's tricks, PacGAN and spectral normalisation are constructor arguments of gankit's models (`label_smoothing`, `feature_matching`, `minibatch_discrimination`, `pack`, `spectral_norm`), each a formula that code can check.
+# 2. Comparing tricks needs the same budget, several seeds and one ruler: two single runs often differ by no more than the spread between seeds, and "modes covered" has to be read together with the "high-quality share".
+# 3. IS looks only at the classifier's outputs, never at real data; FID compares feature means and covariances and is comparable only at equal sample sizes; precision/recall separate "realistic" from "complete".
+# 4. The original GAN's losses describe the state of a game, not sample quality (the generator's loss rose while FID kept falling); the WGAN critic is the exception.
+# 5. The frontier models each hold one idea: splitting by scale (LAPGAN), energy (EBGAN), growing layer by layer (PGGAN), two stages (StackGAN), scale and truncation (BigGAN), a mapping network and AdaIN (StyleGAN), optical flow for temporal consistency (Vid2Vid); claims in second-hand articles must be checked against the original papers.
 #
 # ## Exercises
 #
-# 1. Implement historical averaging: keep a running average $\bar\theta$ of each generator variable and add
-#    $\lambda\|\theta-\bar\theta\|^2$ to the generator's loss (hint: subclass `models.GAN` and override `train_step`);
-#    compare with the baseline on the ring.
-# 2. Raise 10.2's seeds to 5 and plot the distribution (box plot) of modes covered per trick. Which differences stand
-#    out from the seed-to-seed spread?
-# 3. Switch on two tricks at once (say `pack=4, spectral_norm=True`). Do their effects add up?
-# 4. Run each setting of 10.4 with 3 seeds and report the mean and standard deviation of FID before drawing a
-#    conclusion.
-# 5. Evaluate the two models this run saved (the early checkpoint and the trained baseline) with
-#    `python -m gankit.evaluate runs/lesson10-…` and compare with the numbers printed in 10.4.
-# 6. Compute one generator's FID with 500, 1000 and 2000 samples and plot FID against the sample size, to see that
-#    FID is biased upwards for small samples.
-# 7. Turn 10.5's EBGAN auto-encoder into a discriminator and write a full EBGAN
-#    ($\mathcal L_D=D(x)+[m-D(G(z))]^+$); train it on Fashion-MNIST.
-# 8. In the truncation experiment lower $\psi$ further to 0.25 and 0.1. What happens to precision and recall? And to
-#    the pictures?
+# From easy to open; solutions to the exercises with code are in `solutions/10_tricks_evaluation.py`.
+#
+# 1. **(Easy)** Draw two samples from the **same** Gaussian (say 32-dimensional, correlated) and compute their FID with `metrics.fid_from_features` for 250, 500, 1000 and 2000 samples. The true distance is 0: what is the estimate, and how does it change with the sample size?
+#
+#    <details><summary>Hint</summary>Means and covariances are estimated, and estimation error can only make the distance larger; it shrinks roughly like $1/n$. That is why 10.3 says FIDs are comparable only at equal sample sizes.</details>
+#
+# 2. **(Easy)** Estimate the spectral norm $\sigma(W)$ of a random matrix by power iteration, compare it with the largest singular value from `np.linalg.svd`, and check that $W/\sigma(W)$ has largest singular value 1.
+#
+#    <details><summary>Hint</summary>Alternate $v\leftarrow W^\top u/\|W^\top u\|$ and $u\leftarrow Wv/\|Wv\|$; then $\sigma\approx u^\top W v$. A spectral-norm layer does a single step per training call and relies on $u$ being kept from one step to the next.</details>
+#
+# 3. **(Intermediate)** Following Myth 1 of 10.6, write WGAN-LP's one-sided penalty $\lambda\,\mathbb E\big[\max\{0,\|\nabla D(\hat x)\|-1\}^2\big]$ and compare it with `losses.gradient_penalty` (WGAN-GP's two-sided penalty) on linear critics of slope 0.5, 1 and 2.5.
+#
+#    <details><summary>Hint</summary>A linear critic $f(x)=w\cdot x$ has gradient $w$ everywhere, so both penalties can be worked out by hand: the two-sided one is $\lambda(\|w\|-1)^2$, the one-sided one is non-zero only when $\|w\|>1$. Copy lesson 6's `penalty_by_hand` and change its last line.</details>
+#
+# 4. **(Open)** Do the tricks help at all? Raise 10.2's seeds to 5 and plot the distribution (box plot) of modes covered per trick; run each setting of 10.4 with 3 seeds and report the mean and standard deviation of FID; switch on two tricks at once (say `pack=4, spectral_norm=True`) and see whether their effects add up. Which differences stand out from the seed-to-seed spread?
+#
+#    <details><summary>Hint</summary>Write down what you compare and the budget (iterations, samples) before you run; when a difference is smaller than the standard deviation across seeds, say "no visible difference". With longer training the ring's numbers change. There is no single answer.</details>
 
 # %%
 L.summary()
+
+# %% [markdown] lang="zh"
+# ## 参考文献
+#
+# - Salimans, T. et al. (2016). *Improved Techniques for Training GANs*. NeurIPS 2016. [arXiv:1606.03498](https://arxiv.org/abs/1606.03498)
+# - Lin, Z., Khetan, A., Fanti, G., Oh, S. (2018). *PacGAN: The power of two samples in generative adversarial networks*. NeurIPS 2018. [arXiv:1712.04086](https://arxiv.org/abs/1712.04086)
+# - Miyato, T., Kataoka, T., Koyama, M., Yoshida, Y. (2018). *Spectral Normalization for Generative Adversarial Networks*. ICLR 2018. [arXiv:1802.05957](https://arxiv.org/abs/1802.05957)
+# - Heusel, M. et al. (2017). *GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium*（FID）. NeurIPS 2017. [arXiv:1706.08500](https://arxiv.org/abs/1706.08500)
+# - Kynkäänniemi, T. et al. (2019). *Improved Precision and Recall Metric for Assessing Generative Models*. NeurIPS 2019. [arXiv:1904.06991](https://arxiv.org/abs/1904.06991)
+# - Petzka, H., Fischer, A., Lukovnikov, D. (2018). *On the regularization of Wasserstein GANs*（WGAN-LP）. ICLR 2018. [arXiv:1709.08894](https://arxiv.org/abs/1709.08894)
+# - Denton, E. et al. (2015). *Deep Generative Image Models using a Laplacian Pyramid of Adversarial Networks*（LAPGAN）. NeurIPS 2015. [arXiv:1506.05751](https://arxiv.org/abs/1506.05751)
+# - Zhao, J., Mathieu, M., LeCun, Y. (2017). *Energy-based Generative Adversarial Network*（EBGAN）. ICLR 2017. [arXiv:1609.03126](https://arxiv.org/abs/1609.03126)
+# - Karras, T., Aila, T., Laine, S., Lehtinen, J. (2018). *Progressive Growing of GANs for Improved Quality, Stability, and Variation*（PGGAN）. ICLR 2018. [arXiv:1710.10196](https://arxiv.org/abs/1710.10196)
+# - Zhang, H. et al. (2017). *StackGAN: Text to Photo-realistic Image Synthesis with Stacked Generative Adversarial Networks*. ICCV 2017. [arXiv:1612.03242](https://arxiv.org/abs/1612.03242)
+# - Brock, A., Donahue, J., Simonyan, K. (2019). *Large Scale GAN Training for High Fidelity Natural Image Synthesis*（BigGAN）. ICLR 2019. [arXiv:1809.11096](https://arxiv.org/abs/1809.11096)
+# - Karras, T., Laine, S., Aila, T. (2019). *A Style-Based Generator Architecture for Generative Adversarial Networks*（StyleGAN）. CVPR 2019. [arXiv:1812.04948](https://arxiv.org/abs/1812.04948)
+# - Huang, X., Belongie, S. (2017). *Arbitrary Style Transfer in Real-time with Adaptive Instance Normalization*（AdaIN）. ICCV 2017. [arXiv:1703.06868](https://arxiv.org/abs/1703.06868)
+# - Wang, T.-C. et al. (2018). *Video-to-Video Synthesis*（Vid2Vid）. NeurIPS 2018. [arXiv:1808.06601](https://arxiv.org/abs/1808.06601)
+# - Gulrajani, I. et al. (2017). *Improved Training of Wasserstein GANs*. NeurIPS 2017. [arXiv:1704.00028](https://arxiv.org/abs/1704.00028)
+#
+# **延伸阅读**
+#
+# - Goodfellow, I. (2016). *NIPS 2016 Tutorial: Generative Adversarial Networks*（对训练技巧和评估问题有系统的讨论）. [arXiv:1701.00160](https://arxiv.org/abs/1701.00160)
+# - 李宏毅《机器学习》课程的 GAN 系列讲座（其中一讲专讲 GAN 的评估）：[课程主页](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php)
+
+# %% [markdown] lang="en"
+# ## References
+#
+# - Salimans, T. et al. (2016). *Improved Techniques for Training GANs*. NeurIPS 2016. [arXiv:1606.03498](https://arxiv.org/abs/1606.03498)
+# - Lin, Z., Khetan, A., Fanti, G., Oh, S. (2018). *PacGAN: The power of two samples in generative adversarial networks*. NeurIPS 2018. [arXiv:1712.04086](https://arxiv.org/abs/1712.04086)
+# - Miyato, T., Kataoka, T., Koyama, M., Yoshida, Y. (2018). *Spectral Normalization for Generative Adversarial Networks*. ICLR 2018. [arXiv:1802.05957](https://arxiv.org/abs/1802.05957)
+# - Heusel, M. et al. (2017). *GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium* (FID). NeurIPS 2017. [arXiv:1706.08500](https://arxiv.org/abs/1706.08500)
+# - Kynkäänniemi, T. et al. (2019). *Improved Precision and Recall Metric for Assessing Generative Models*. NeurIPS 2019. [arXiv:1904.06991](https://arxiv.org/abs/1904.06991)
+# - Petzka, H., Fischer, A., Lukovnikov, D. (2018). *On the regularization of Wasserstein GANs* (WGAN-LP). ICLR 2018. [arXiv:1709.08894](https://arxiv.org/abs/1709.08894)
+# - Denton, E. et al. (2015). *Deep Generative Image Models using a Laplacian Pyramid of Adversarial Networks* (LAPGAN). NeurIPS 2015. [arXiv:1506.05751](https://arxiv.org/abs/1506.05751)
+# - Zhao, J., Mathieu, M., LeCun, Y. (2017). *Energy-based Generative Adversarial Network* (EBGAN). ICLR 2017. [arXiv:1609.03126](https://arxiv.org/abs/1609.03126)
+# - Karras, T., Aila, T., Laine, S., Lehtinen, J. (2018). *Progressive Growing of GANs for Improved Quality, Stability, and Variation* (PGGAN). ICLR 2018. [arXiv:1710.10196](https://arxiv.org/abs/1710.10196)
+# - Zhang, H. et al. (2017). *StackGAN: Text to Photo-realistic Image Synthesis with Stacked Generative Adversarial Networks*. ICCV 2017. [arXiv:1612.03242](https://arxiv.org/abs/1612.03242)
+# - Brock, A., Donahue, J., Simonyan, K. (2019). *Large Scale GAN Training for High Fidelity Natural Image Synthesis* (BigGAN). ICLR 2019. [arXiv:1809.11096](https://arxiv.org/abs/1809.11096)
+# - Karras, T., Laine, S., Aila, T. (2019). *A Style-Based Generator Architecture for Generative Adversarial Networks* (StyleGAN). CVPR 2019. [arXiv:1812.04948](https://arxiv.org/abs/1812.04948)
+# - Huang, X., Belongie, S. (2017). *Arbitrary Style Transfer in Real-time with Adaptive Instance Normalization* (AdaIN). ICCV 2017. [arXiv:1703.06868](https://arxiv.org/abs/1703.06868)
+# - Wang, T.-C. et al. (2018). *Video-to-Video Synthesis* (Vid2Vid). NeurIPS 2018. [arXiv:1808.06601](https://arxiv.org/abs/1808.06601)
+# - Gulrajani, I. et al. (2017). *Improved Training of Wasserstein GANs*. NeurIPS 2017. [arXiv:1704.00028](https://arxiv.org/abs/1704.00028)
+#
+# **Further reading**
+#
+# - Goodfellow, I. (2016). *NIPS 2016 Tutorial: Generative Adversarial Networks* (a systematic discussion of training tricks and evaluation). [arXiv:1701.00160](https://arxiv.org/abs/1701.00160)
+# - Hung-yi Lee's Machine Learning course, GAN lectures (one is on evaluating GANs): [course page](https://speech.ee.ntu.edu.tw/~hylee/ml/2021-spring.php)
