@@ -173,7 +173,7 @@ def _fashion_edges_locator(split):
 @register("edges2fashion", "paired", locate=_fashion_edges_locator, splits=("train", "test"))
 def _edges2fashion(opts, classes=None, threshold=0.25, jitter=False):
     """Paired ``(edges, garment)`` made on the fly from Fashion-MNIST, the small cousin of pix2pix's
-    edges -> bags (seed 000): the target is the garment resized to ``image_size`` (32 by default),
+    edges -> bags (the PaddlePaddle course's example): the target is the garment resized to ``image_size`` (32 by default),
     the input its Sobel edge map (``sobel_edges``). ``classes``: keep only these labels, e.g.
     ``classes=[8]`` for bags only. ``channels=3`` gives RGB copies. Split 'train' or 'test'."""
     images, labels, _ = load_arrays("fashion_mnist", "test" if opts.split in ("test", "val") else "train",

@@ -86,7 +86,7 @@ def _celeba2anime_locator(split):
 @register("celeba2anime", "unpaired", locate=_celeba2anime_locator,
           hint="no download: needs both celeba and anime_faces (see those two lines)")
 def _celeba2anime(opts, limit_y=None, crop=0.85):
-    """Photo -> cartoon (seed 000's example): X = real faces (``celeba``), Y = anime faces
+    """Photo -> cartoon (the PaddlePaddle course's example): X = real faces (``celeba``), Y = anime faces
     (``anime_faces``), both 64 x 64 by default. Unpaired and of different sizes (5,000 and
     10,000 here): the larger set sets the epoch. ``limit`` caps both domains, ``limit_y`` the
     anime side alone. ``crop`` keeps the central ``crop`` share of CelebA's square so the face
