@@ -24,6 +24,8 @@ GANKIT_DATASET         the dataset a lesson trains on, where it offers a choice 
 GANKIT_RUNS            where run folders are made (default: ``runs/`` in the checkout)
 GANKIT_RUN_DIR         this run's folder (set by the runner)
 GANKIT_RESUME_DIR      this run's checkpoints for resuming (set by the runner)
+GANKIT_VERBOSE         keep TensorFlow's native start-up log lines (``--verbose``; by default the
+                       runner and the notebooks drop them, :func:`gankit.lesson.quiet_native_logs`)
 =====================  ====================================================================
 
 ``KERAS_HOME`` (Keras' cache of downloads, default ``~/.keras``) and the locale (``LC_ALL``,
@@ -86,6 +88,7 @@ class Settings:
     run_dir: pathlib.Path = None
     resume_dir: pathlib.Path = None
     keras_home: pathlib.Path = pathlib.Path("~/.keras").expanduser()
+    verbose: bool = False
 
     @classmethod
     def from_env(cls, environ=None):
@@ -111,6 +114,7 @@ class Settings:
             run_dir=_path(env.get("GANKIT_RUN_DIR")),
             resume_dir=_path(env.get("GANKIT_RESUME_DIR")),
             keras_home=_path(env.get("KERAS_HOME")) or pathlib.Path("~/.keras").expanduser(),
+            verbose=parse_flag(env.get("GANKIT_VERBOSE"), "GANKIT_VERBOSE"),
         )
 
 
@@ -125,7 +129,7 @@ def export(**values):
     removes a variable."""
     names = {"quick": "GANKIT_QUICK", "offline": "GANKIT_OFFLINE", "lang": "GANKIT_LANG",
              "epochs": "GANKIT_EPOCHS", "dataset": "GANKIT_DATASET", "runs_dir": "GANKIT_RUNS",
-             "run_dir": "GANKIT_RUN_DIR", "resume_dir": "GANKIT_RESUME_DIR"}
+             "run_dir": "GANKIT_RUN_DIR", "resume_dir": "GANKIT_RESUME_DIR", "verbose": "GANKIT_VERBOSE"}
     for key, value in values.items():
         if key not in names:
             raise TypeError(f"export() got an unknown setting {key!r}; known: {', '.join(names)}")

@@ -27,6 +27,7 @@ import math
 import os
 import pathlib
 import shutil
+import time
 
 import keras
 import numpy as np
@@ -220,7 +221,9 @@ class ResumableCheckpoint(keras.callbacks.Callback):
     At the start of ``fit`` it restores the newest checkpoint, if there is one, and makes
     ``fit`` start at the next epoch; the returned ``History`` holds the earlier epochs too.
     When ``fit`` finishes all its epochs the directory is deleted (a later ``fit`` with the
-    same directory starts afresh), unless ``keep=True``.
+    same directory starts afresh), unless ``keep=True``: then the finished training's checkpoint
+    stays, and a later ``fit`` with the same directory loads it and trains no further (how the
+    lesson runner skips the trainings a killed run had finished).
     """
 
     def __init__(self, directory, keep=False, verbose=1):
@@ -259,7 +262,9 @@ class ResumableCheckpoint(keras.callbacks.Callback):
         self._history = {k: list(v) for k, v in state.get("history", {}).items()}
         self.resumed_from = int(state["epoch"])
         model._initial_epoch = self.resumed_from
-        if self.verbose:
+        if self.verbose and self.resumed_from >= self.params.get("epochs", 0):
+            print(f"[gankit] already trained: loaded the finished training from {self.directory}", flush=True)
+        elif self.verbose:
             print(f"[gankit] resuming from the checkpoint of epoch {self.resumed_from} in {self.directory}",
                   flush=True)
 
@@ -302,12 +307,85 @@ class ResumableCheckpoint(keras.callbacks.Callback):
             shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def callbacks(resume_dir=None, nan=True, keep=False, verbose=1):
-    """The callbacks a long ``fit`` should get: ``StopOnNaN`` and, given a ``resume_dir``,
-    a ``ResumableCheckpoint`` in it."""
+class Progress(keras.callbacks.Callback):
+    """A live progress bar for a whole ``fit`` (every epoch in one bar), with the rate, the time
+    left and the latest losses; the same in a terminal and in Jupyter (``tqdm``). Give ``fit``
+    ``verbose=0`` with it. Once the first steps after compilation are measured it prints one
+    line saying how long this training will take *on this machine*.
+
+    ``total`` (steps) spans several ``fit`` calls when given (a loop of short fits, one bar);
+    otherwise each ``fit`` gets its own bar of ``epochs x steps`` steps."""
+
+    def __init__(self, name, total=None, estimate=True, file=None, measure_s=3.0):
+        super().__init__()
+        self.name, self.total, self.estimate, self.file, self.measure_s = name, total, estimate, file, measure_s
+        self.bar, self.done, self._mark, self._announced, self._epoch = None, 0, None, False, 0
+
+    def _open(self, total):
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=total, desc=self.name, unit="step", dynamic_ncols=True, file=self.file,
+                        mininterval=0.5, smoothing=0.1, leave=True)
+        self.bar.update(self.done)
+
+    def on_train_begin(self, logs=None):
+        steps, epochs = self.params.get("steps"), self.params.get("epochs") or 1
+        start = getattr(self.model, "_initial_epoch", None) or 0
+        total = self.total if self.total is not None else (steps * (epochs - start) if steps else None)
+        if self.bar is None and total != 0:  # 0: a finished training loaded from its checkpoint
+            self._open(total)
+        self._mark = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+        self._seen = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.bar is None:
+            return
+        new = batch + 1 - self._seen  # several steps per call: batch jumps by steps_per_execution
+        self._seen = batch + 1
+        self.done += new
+        self.bar.update(new)
+        if logs:
+            values = {k: float(v) for k, v in logs.items() if getattr(v, "shape", ()) in ((), None)}
+            self.bar.set_postfix({k: f"{v:.3g}" for k, v in values.items()}, refresh=False)
+        self._announce()
+
+    def _announce(self):
+        """After the first call (tracing, compilation) time the next steps; say once what the rest costs."""
+        now = time.perf_counter()
+        if self._mark is None:
+            self._mark = (now, self.done)
+            return
+        t0, d0 = self._mark
+        if self._announced or not self.estimate or self.bar.total is None or now - t0 < self.measure_s or self.done == d0:
+            return
+        self._announced = True
+        seconds = (self.bar.total - self.done) * (now - t0) / (self.done - d0)
+        text = f"{seconds / 60:.1f} min" if seconds >= 90 else f"{seconds:.0f} s"
+        self.bar.write(f"[gankit] {self.name}: about {text} more on this machine "
+                       f"(measured over {self.done - d0} steps)", file=self.file)
+
+    def on_train_end(self, logs=None):
+        if self.total is None or self.done >= self.total:
+            self.close()
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def callbacks(resume_dir=None, nan=True, keep=False, verbose=1, progress=None):
+    """The callbacks a long ``fit`` should get: ``StopOnNaN``; given a ``resume_dir``, a
+    ``ResumableCheckpoint`` in it (first, so it restores before the others start); given a
+    name in ``progress``, a ``Progress`` bar under that name (then call ``fit(verbose=0)``)."""
     out = [StopOnNaN()] if nan else []
     if resume_dir is not None:
         out.insert(0, ResumableCheckpoint(resume_dir, keep=keep, verbose=verbose))
+    if progress:
+        out.append(Progress(progress))
     return out
 
 

@@ -109,6 +109,18 @@ class SampleGrid(keras.callbacks.Callback):
         self.frames = []
         self.paths = []
 
+    def on_train_begin(self, logs=None):
+        """A training resumed (or loaded finished) from its checkpoint keeps the grids its earlier
+        epochs saved: they are read back, so ``frames`` and the GIF cover every epoch."""
+        start = getattr(self.model, "_initial_epoch", None) or 0
+        if self.frames or not start:
+            return
+        for epoch in range(1, start + 1):
+            path = self.folder / f"{self.prefix}_{epoch:03d}.png"
+            if path.is_file():
+                self.frames.append(np.asarray(Image.open(path))[::2, ::2])  # saved at scale 2 (nearest)
+                self.paths.append(path)
+
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
             return

@@ -46,6 +46,7 @@ if _root and str(_root) not in sys.path:
     sys.path.insert(0, str(_root))
 from gankit.lesson import Lesson
 L = Lesson(1)
+L.needs("mnist")  # its datasets, checked before the first section
 
 # %%
 import inspect
@@ -756,10 +757,10 @@ steps = int(mnist.cardinality())
 before = gan.generate(256, seed=0)
 grids = viz.SampleGrid(L.out / "samples", n=64, seed=0)   # the same 64 noise vectors after every epoch
 timer = EpochTimer()
-history = gan.fit(mnist, epochs=EPOCHS, callbacks=[grids, timer, *L.callbacks("gan")], verbose=L.pick(2, 0))
+history = gan.fit(mnist, epochs=EPOCHS, callbacks=[*L.callbacks("gan"), grids, timer], verbose=0)
 L.record_history("gan", history)
 
-per_epoch = float(np.median(timer.seconds))
+per_epoch = float(np.median(timer.seconds)) if timer.seconds else float("nan")  # none: loaded, already trained
 print(L.t(f"{EPOCHS} 轮 × {steps} 步，总用时 {sum(timer.seconds):.0f} 秒，每轮约 {per_epoch:.1f} 秒"
           f"（整个 MNIST 一轮约 {per_epoch * 937 / steps:.0f} 秒）",
           f"{EPOCHS} epochs × {steps} steps in {sum(timer.seconds):.0f} s, about {per_epoch:.1f} s per epoch "

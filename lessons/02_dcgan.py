@@ -5,6 +5,7 @@ if _root and str(_root) not in sys.path:
     sys.path.insert(0, str(_root))
 from gankit.lesson import Lesson
 L = Lesson(2)
+L.needs("fashion_mnist")  # its datasets, checked before the first section
 
 # %% [markdown] lang="zh"
 # # 第 2 课 · DCGAN：深度卷积生成对抗网络
@@ -520,7 +521,7 @@ def sgd_nesterov():
 
 def train_briefly(gan, label):
     start = time.time()
-    logs = gan.fit(cmp_data, epochs=1, verbose=0).history
+    logs = gan.fit(cmp_data, epochs=1, callbacks=L.callbacks(label, resume=False), verbose=0).history
     seconds = time.time() - start
     print(f"{label:<28} {CMP_STEPS} steps in {seconds:5.1f} s   d_loss {logs['d_loss'][-1]:.3f}   "
           f"g_loss {logs['g_loss'][-1]:.3f}")
@@ -761,7 +762,7 @@ model = models.DCGAN(image_shape=IMAGE_SHAPE, seed=0)      # a fresh model for t
 model.compile()                                            # Adam(2e-4, beta_1=0.5) for G and for D
 sample_grid = viz.SampleGrid(L.out / "samples", n=64, seed=0)
 start = time.time()
-history = model.fit(train_ds, epochs=EPOCHS, callbacks=[sample_grid, *L.callbacks("dcgan")], verbose=2)
+history = model.fit(train_ds, epochs=EPOCHS, callbacks=[*L.callbacks("dcgan"), sample_grid], verbose=0)
 train_seconds = time.time() - start
 print(f"{EPOCHS} epochs in {train_seconds:.0f} s; pictures in {sample_grid.folder}")
 L.record_history("dcgan", history)

@@ -48,6 +48,7 @@ if _root and str(_root) not in sys.path:
     sys.path.insert(0, str(_root))
 from gankit.lesson import Lesson
 L = Lesson(3)
+L.needs("mnist", L.dataset("mnist", choices=("mnist", "fashion_mnist")))  # its datasets, checked before the first section
 
 # %%
 import time
@@ -411,7 +412,7 @@ for name, options in variants.items():
     gan = models.CGAN(filters=CMP_FILTERS, seed=0, **options)
     gan.compile()
     start = time.time()
-    logs = gan.fit(cmp_data, epochs=1, verbose=0).history
+    logs = gan.fit(cmp_data, epochs=1, callbacks=L.callbacks(name, resume=False), verbose=0).history
     seconds = time.time() - start
     samples = gan.generate(labels=eval_labels, seed=1)
     acc = metrics.conditional_accuracy(samples, eval_labels, mnist_classifier) if mnist_classifier else float("nan")
@@ -559,7 +560,7 @@ else:
     model.compile()
 sample_grid = viz.SampleGrid(L.out / "samples", n=100, nrow=10, seed=0)
 start = time.time()
-history = model.fit(train_ds, epochs=EPOCHS, callbacks=[sample_grid], verbose=2)
+history = model.fit(train_ds, epochs=EPOCHS, callbacks=[*L.callbacks("cgan"), sample_grid], verbose=0)
 train_seconds = time.time() - start
 print(f"{EPOCHS} epochs in {train_seconds:.0f} s ({train_seconds / 60:.1f} min)")
 L.record_history("cgan", history)

@@ -44,6 +44,7 @@ if _root and str(_root) not in sys.path:
     sys.path.insert(0, str(_root))
 from gankit.lesson import Lesson
 L = Lesson(4)
+L.needs("mnist", L.dataset("mnist", choices=("mnist", "fashion_mnist")))  # its datasets, checked before the first section
 
 # %%
 import time
@@ -256,7 +257,7 @@ model = models.ACGAN(filters=FILTERS, seed=0)
 model.compile()
 sample_grid = viz.SampleGrid(L.out / "samples", n=100, nrow=10, seed=0)       # column j: class j
 start = time.time()
-history = model.fit(train_ds, epochs=EPOCHS, callbacks=[sample_grid], verbose=2)
+history = model.fit(train_ds, epochs=EPOCHS, callbacks=[*L.callbacks("acgan"), sample_grid], verbose=0)
 train_seconds = time.time() - start
 print(f"{EPOCHS} epochs in {train_seconds:.0f} s ({train_seconds / 60:.1f} min)")
 L.record_history("acgan", history)

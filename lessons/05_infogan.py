@@ -51,6 +51,7 @@ if _root and str(_root) not in sys.path:
     sys.path.insert(0, str(_root))
 from gankit.lesson import Lesson
 L = Lesson(5)
+L.needs(L.dataset("mnist", choices=("mnist", "fashion_mnist")))  # its datasets, checked before the first section
 
 # %%
 import time
@@ -290,7 +291,7 @@ keras.utils.set_random_seed(0)
 model = models.InfoGAN(filters=FILTERS, hidden=HIDDEN, seed=0)
 model.compile()
 start = time.time()
-history = model.fit(train_ds, epochs=EPOCHS, verbose=2)
+history = model.fit(train_ds, epochs=EPOCHS, callbacks=L.callbacks("infogan"), verbose=0)
 train_seconds = time.time() - start
 print(f"{EPOCHS} epochs in {train_seconds:.0f} s ({train_seconds / 60:.1f} min)")
 L.record_history("infogan", history)

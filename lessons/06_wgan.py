@@ -43,6 +43,7 @@ if _root and str(_root) not in sys.path:
     sys.path.insert(0, str(_root))
 from gankit.lesson import Lesson
 L = Lesson(6)
+L.needs("fashion_mnist")  # its datasets, checked before the first section
 
 # %%
 import inspect
@@ -640,7 +641,8 @@ def train_ring(kind, seed):
     points = data.toy_points("gaussian_ring", n=50000, std=RING_STD, seed=seed)
     ds = tf.data.Dataset.from_tensor_slices(points).shuffle(50000, seed=seed).repeat().batch(batch, drop_remainder=True)
     watch = RingWatch()
-    model.fit(ds, epochs=RING_STEPS // CHUNK, steps_per_epoch=CHUNK, callbacks=[watch], verbose=0)
+    model.fit(ds, epochs=RING_STEPS // CHUNK, steps_per_epoch=CHUNK,
+              callbacks=[watch, *L.callbacks(f"ring {kind} {seed}", resume=False)], verbose=0)
     samples = model.generate(2500, seed=123)
     covered, hq = metrics.mode_coverage(samples, centres, RING_STD)
     return {"model": model, "samples": samples, "covered": covered, "hq": hq, "curve": watch.rows}
@@ -905,7 +907,7 @@ adam = lambda: keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.9)  # noqa: E731
 wgan_gp.compile(g_optimizer=adam(), d_optimizer=adam())
 grids = viz.SampleGrid(L.out / "fashion", n=64, seed=0)
 start = time.time()
-history = wgan_gp.fit(fashion, epochs=FASHION_EPOCHS, callbacks=[grids, *L.callbacks("wgan_gp")], verbose=2)
+history = wgan_gp.fit(fashion, epochs=FASHION_EPOCHS, callbacks=[*L.callbacks("wgan_gp"), grids], verbose=0)
 fashion_minutes = (time.time() - start) / 60
 print(L.t(f"{FASHION_EPOCHS} 个轮次用时 {fashion_minutes:.1f} 分钟", f"{FASHION_EPOCHS} epochs in {fashion_minutes:.1f} minutes"))
 L.record_history("wgan_gp_fashion", history)

@@ -58,6 +58,7 @@ if _root and str(_root) not in sys.path:
     sys.path.insert(0, str(_root))
 from gankit.lesson import Lesson
 L = Lesson(7)
+L.needs(L.dataset(L.pick(full="maps", quick="edges2fashion"), choices=("maps", "edges2fashion", "facades")))  # its datasets, checked before the first section
 
 # %%
 import time
@@ -606,7 +607,7 @@ def train_pix2pix(gan_weight, name):
     model = models.Pix2Pix(image_shape=(SIZE, SIZE, CHANNELS), filters=FILTERS, gan_weight=gan_weight, seed=0)
     model.compile()
     start = time.time()
-    history = model.fit(train_ds, epochs=EPOCHS, callbacks=L.callbacks(name), verbose=L.pick(2, 0))
+    history = model.fit(train_ds, epochs=EPOCHS, callbacks=L.callbacks(name), verbose=0)
     minutes = (time.time() - start) / 60
     print(L.t(f"{name}：{EPOCHS} 轮，{minutes:.1f} 分钟", f"{name}: {EPOCHS} epochs, {minutes:.1f} minutes"))
     return model, history, minutes

@@ -58,6 +58,7 @@ if _root and str(_root) not in sys.path:
     sys.path.insert(0, str(_root))
 from gankit.lesson import Lesson
 L = Lesson(8)
+L.needs("maps_unpaired", "celeba2anime")  # its datasets, checked before the first section
 
 # %%
 import time
@@ -459,7 +460,7 @@ def train_cyclegan(dataset, epochs, cycle_weight=10.0, config=CONFIG, name="cycl
     model = models.CycleGAN(**config, cycle_weight=cycle_weight, seed=0)
     model.compile(total_steps=epochs * int(dataset.cardinality()), run_eagerly=L.quick)
     start = time.time()
-    history = model.fit(dataset, epochs=epochs, verbose=L.pick(full=2, quick=0))
+    history = model.fit(dataset, epochs=epochs, callbacks=L.callbacks(name), verbose=0)
     minutes = (time.time() - start) / 60
     L.record_history(name, history)
     L.record(**{f"{name}.minutes": minutes})

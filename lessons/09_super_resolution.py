@@ -45,6 +45,7 @@ if _root and str(_root) not in sys.path:
     sys.path.insert(0, str(_root))
 from gankit.lesson import Lesson
 L = Lesson(9)
+L.needs("sr_patches", "sr_images")  # its datasets, checked before the first section
 
 # %%
 import time
@@ -225,7 +226,7 @@ SRCNN_EPOCHS = L.epochs(full=3, quick=1)
 srcnn = SRCNN(scale=SCALE)
 srcnn.compile(optimizer=cosine_adam(SRCNN_EPOCHS, peak=1e-3))
 start = time.time()
-srcnn_history = srcnn.fit(train, epochs=SRCNN_EPOCHS, verbose=L.pick(2, 0))
+srcnn_history = srcnn.fit(train, epochs=SRCNN_EPOCHS, callbacks=L.callbacks("srcnn"), verbose=0)
 timings["SRCNN"] = time.time() - start
 print(f"SRCNN: {srcnn.net.count_params():,} weights, {SRCNN_EPOCHS} epochs in {timings['SRCNN'] / 60:.1f} min, "
       f"final MSE {srcnn_history.history['loss'][-1]:.4f}")
@@ -333,7 +334,7 @@ train_srresnet = data.load("sr_patches", split="train", batch_size=BATCH, image_
 SRRESNET_EPOCHS = L.epochs(full=12, quick=1)
 srresnet.compile(optimizer=cosine_adam(SRRESNET_EPOCHS))
 start = time.time()
-srresnet_history = srresnet.fit(train_srresnet, epochs=SRRESNET_EPOCHS, verbose=L.pick(2, 0))
+srresnet_history = srresnet.fit(train_srresnet, epochs=SRRESNET_EPOCHS, callbacks=L.callbacks("srresnet"), verbose=0)
 timings["SRResNet"] = time.time() - start
 print(f"SRResNet: {SRRESNET_EPOCHS} epochs ({SRRESNET_EPOCHS * steps_per_epoch} steps) in "
       f"{timings['SRResNet'] / 60:.1f} min, final MSE {srresnet_history.history['loss'][-1]:.4f}")
@@ -489,7 +490,7 @@ print(f"discriminator: {srgan.discriminator.count_params():,} weights on {HR_PAT
 GAN_EPOCHS = L.epochs(full=1, quick=1)
 srgan.compile()
 start = time.time()
-srgan_history = srgan.fit(train, epochs=GAN_EPOCHS, verbose=L.pick(2, 0))
+srgan_history = srgan.fit(train, epochs=GAN_EPOCHS, callbacks=L.callbacks("srgan"), verbose=0)
 timings["SRGAN"] = time.time() - start
 L.record_history("srgan", srgan_history)
 L.record(gan_epochs=GAN_EPOCHS, srgan_minutes=timings["SRGAN"] / 60)
@@ -554,7 +555,7 @@ print(f"L_D^Ra = {d_ours:.4f}, L_G^Ra = {g_ours:.4f} (by hand = library)")
 esrgan_loss = gan_from_srresnet("relativistic")
 esrgan_loss.compile()
 start = time.time()
-ra_history = esrgan_loss.fit(train, epochs=GAN_EPOCHS, verbose=L.pick(2, 0))
+ra_history = esrgan_loss.fit(train, epochs=GAN_EPOCHS, callbacks=L.callbacks("esrgan_loss"), verbose=0)
 timings["SRGAN + RaD"] = time.time() - start
 L.record_history("srgan_relativistic", ra_history)
 L.record(srgan_relativistic_minutes=timings["SRGAN + RaD"] / 60)

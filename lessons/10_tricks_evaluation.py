@@ -46,6 +46,7 @@ if _root and str(_root) not in sys.path:
     sys.path.insert(0, str(_root))
 from gankit.lesson import Lesson
 L = Lesson(10)
+L.needs("fashion_mnist")  # its datasets, checked before the first section
 
 # %%
 import time
@@ -434,7 +435,8 @@ def train_ring(kind, seed):
     points = data.toy_points("gaussian_ring", n=50000, std=RING_STD, seed=seed)
     ds = tf.data.Dataset.from_tensor_slices(points).shuffle(50000, seed=seed).repeat().batch(M, drop_remainder=True)
     start = time.time()
-    model.fit(ds, epochs=1, steps_per_epoch=RING_STEPS, verbose=0)
+    model.fit(ds, epochs=1, steps_per_epoch=RING_STEPS, callbacks=L.callbacks(f"ring {kind} {seed}", resume=False),
+              verbose=0)
     samples = model.generate(2500, seed=123)
     covered, hq = metrics.mode_coverage(samples, centres, RING_STD)
     return {"samples": samples, "covered": covered, "hq": hq, "seconds": time.time() - start}
@@ -724,7 +726,8 @@ for kind in IMG_KINDS:
     # full-mode default runs 8, and a callback would only see every 8th step)
     model.compile(steps_per_execution=1 if track else "auto")
     start = time.time()
-    model.fit(fashion, epochs=IMG_EPOCHS, callbacks=[track] if track else [], verbose=0)
+    model.fit(fashion, epochs=IMG_EPOCHS, callbacks=[*L.callbacks(f"dcgan {kind}", resume=track is None), *([track] if track else [])],
+              verbose=0)
     minutes = (time.time() - start) / 60
     result = metrics.evaluate_generator(model, "fashion_mnist", n=N_EVAL)
     images[kind] = {"model": model, "minutes": minutes, "track": track, **result}

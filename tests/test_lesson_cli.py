@@ -167,3 +167,20 @@ def test_dataset_choice_from_the_command_line(tmp_path, monkeypatch):
     assert "--dataset mnist" in str(err.value)
     key = runner.run_key(3, True, "en", None, None, "default", None, "fashion_mnist")
     assert key["dataset"] == "fashion_mnist"
+
+
+def test_a_lesson_checks_its_data_before_its_first_section(tmp_path, monkeypatch):
+    from gankit.data import DatasetNotFoundError
+    from gankit.data import sources
+
+    monkeypatch.setenv("GANKIT_RUNS", str(tmp_path))
+    monkeypatch.setenv("GANKIT_DATA", str(tmp_path / "empty"))
+    monkeypatch.setenv("GANKIT_OFFLINE", "1")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setattr(sources, "DEBIAN_DATASETS", tmp_path / "no-debian")
+    monkeypatch.setattr(sources, "REPO", tmp_path)
+    lesson = course.Lesson(1, lang="en")
+    lesson.needs("gaussian_1d")                      # a set made on the fly is always there
+    with pytest.raises(DatasetNotFoundError) as err:
+        lesson.needs("gaussian_1d", "mnist")
+    assert "python -m gankit.data get mnist" in str(err.value)

@@ -223,3 +223,111 @@ def test_runner_rejects_bad_strategy_and_precision():
         runner.parse(["2", "--precision", "float8"])
     args = runner.parse(["2", "--seed", "3", "--strategy", "mirrored"])
     assert args.seed == 3 and args.strategy == "mirrored"
+
+
+# --- progress you can see, and reruns that skip finished work -------------------------------------
+
+def test_progress_bar_counts_every_step_and_says_how_long_the_rest_takes(tmp_path):
+    import io
+
+    from gankit import train
+
+    model = tiny_model()
+    model.compile(steps_per_execution=2)          # the bar must count steps, not calls
+    out = io.StringIO()
+    bar = train.Progress("tiny", file=out, measure_s=0.0)
+    model.fit(tiny_data(64), epochs=3, batch_size=8, verbose=0, callbacks=[bar])
+    assert bar.done == 3 * 8 and bar.bar is None  # 3 epochs x 8 steps, closed at the end
+    text = out.getvalue()
+    assert "tiny" in text and "24/24" in text and "d_loss" in text
+    assert "[gankit] tiny: about " in text and "more on this machine (measured over" in text
+
+
+def test_a_finished_training_is_loaded_not_retrained_and_keeps_its_sample_grids(tmp_path):
+    from gankit import train, viz
+
+    def run():
+        model = tiny_model()
+        grids = viz.SampleGrid(tmp_path / "grids", n=4)
+        history = model.fit(tiny_data(), epochs=2, batch_size=16, verbose=0,
+                            callbacks=[*train.callbacks(tmp_path / "ckpt", keep=True, progress="tiny"), grids])
+        return model, grids, history
+
+    first, first_grids, first_history = run()
+    assert int(first.g_optimizer.iterations) == 4 and len(first_grids.frames) == 2
+    again, grids, history = run()                 # the same command after a kill: nothing left to train
+    assert int(again.g_optimizer.iterations) == 4  # the saved optimizer state, no new step
+    for a, b in zip(first.weights, again.weights):
+        np.testing.assert_array_equal(np.array(a), np.array(b))
+    assert len(grids.frames) == 2                 # read back from epoch_001.png, epoch_002.png
+    np.testing.assert_array_equal(grids.frames[-1], first_grids.frames[-1])
+    assert history.history["d_loss"] == first_history.history["d_loss"]
+
+
+def test_sigkill_after_a_finished_training_reruns_the_lesson_without_retraining_it(tmp_path):
+    """Lesson 1 in quick mode, killed once its MNIST GAN (``L.callbacks("gan")``) has finished:
+    the same command loads that training instead of repeating it, and the lesson completes."""
+    import time
+
+    env = {**os.environ, "GANKIT_QUICK": "1", "GANKIT_OFFLINE": "1"}
+    command = [sys.executable, "-m", "gankit.lesson", "1", "--quick", "--lang", "en", "--out", str(tmp_path)]
+    child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.time() + 300
+    state = None
+    while time.time() < deadline and child.poll() is None:
+        found = list(tmp_path.glob("lesson01-*/.resume/gan/state.json"))
+        if found:
+            try:
+                state = json.loads(found[0].read_text())
+            except (ValueError, OSError):  # being replaced this very moment
+                state = None
+            if state and state["epoch"] == 8:  # the lesson's quick-mode epochs: finished
+                break
+        time.sleep(0.2)
+    assert child.poll() is None, "the lesson ended before the test could kill it"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert state and state["epoch"] == 8
+
+    rerun = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stdout[-2000:] + rerun.stderr[-2000:]
+    assert "continuing the unfinished run" in rerun.stdout
+    assert "already trained: loaded the finished training" in rerun.stdout
+    assert "Done: lesson 1" in rerun.stdout
+
+
+def test_tensorflow_start_up_lines_are_dropped_and_everything_else_kept():
+    code = ("import os, sys\n"
+            "from gankit.lesson import quiet_native_logs\n"
+            "quiet_native_logs()\n"
+            "os.write(2, b'WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\\n')\n"
+            "os.write(2, b'E0000 00:00:1796672188.307524    1613 cuda_platform.cc:52] failed call to cuInit: (303)\\n')\n"
+            "os.write(2, b'I0000 00:00:1796672183.990279    1613 cudart_stub.cc:31] Could not find cuda drivers\\n')\n"
+            "os.write(2, b'a real native message\\n')\n"
+            "sys.stderr.write('\\rprogress 1'); sys.stderr.flush()\n"
+            "raise SystemExit('the last words')\n")
+    env = {**os.environ, "GANKIT_VERBOSE": "0"}
+    quiet = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert quiet.stderr == "a real native message\n\rprogress 1the last words\n"
+    env["GANKIT_VERBOSE"] = "1"
+    loud = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert "cuInit" in loud.stderr and "InitializeLog" in loud.stderr
+
+
+def test_summary_shows_headline_numbers_as_a_table_and_every_file_by_kind(capsys):
+    from gankit.lesson import runner
+
+    summary = {"lesson": 2, "mode": "full", "seconds": 10.0,
+               "results": {"eval.DCGAN.fashion_mnist.classifier_fid": 41.23456, "eval.DCGAN.fashion_mnist.minutes": 6.0,
+                           "eval.GAN (MLP).mnist.classifier_fid": 80.0, "dcgan.d_loss": 1.2},
+               "files": [f"samples/epoch_{k:03d}.png" for k in range(1, 16)] + ["samples/epochs.gif", "dcgan.keras",
+                                                                                  "summary.json"]}
+    runner.print_summary(summary, "/runs/x", "en", wall=25.0)
+    out = capsys.readouterr().out
+    assert "in 25 s, start-up included" in out
+    rows = [line for line in out.splitlines() if "classifier_fid" in line]
+    assert len(rows) == 2 and rows[0].index("fashion_mnist") == rows[1].index("mnist")  # aligned columns
+    assert "classifier_fid 41.23" in rows[0] and "minutes 6" in rows[0]
+    assert "dcgan.d_loss" not in out and "All 4 recorded numbers are in summary.json" in out
+    assert "pictures (15): " in out and "samples/epoch_015.png" in out and "…" not in out
+    assert "animations (1): samples/epochs.gif" in out and "models (1): dcgan.keras" in out

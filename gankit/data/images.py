@@ -105,8 +105,8 @@ def load_arrays(name, split="train", download=True):
         f"To fix it, put the four IDX .gz files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
         f"t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz) in a folder named '{folder}' and set "
         f"GANKIT_DATA to the folder that contains it (export GANKIT_DATA=/path/to/data), "
-        + ("or run 'sudo apt-get install dataset-fashion-mnist' on Debian/Ubuntu, " if name == "fashion_mnist" else "")
-        + "or connect to the internet once so Keras can download it into its cache."
+        + ("or run 'apt-get install dataset-fashion-mnist' on Debian/Ubuntu (as root), " if name == "fashion_mnist" else "")
+        + f"or, online once, run: python -m gankit.data get {name}"
     )
 
 

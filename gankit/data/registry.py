@@ -110,7 +110,17 @@ def load(name, split="train", **options):
     unknown = [] if allowed is None else sorted(set(options) - set(allowed))
     if unknown:
         raise DatasetError(f"Options {unknown} do not apply to {name!r}{_owners(unknown)}.")
-    return entry.loader(opts, **extra, **options)
+    try:
+        return entry.loader(opts, **extra, **options)
+    except DatasetNotFoundError as err:
+        raise with_get_hint(err, entry) from None
+
+
+def with_get_hint(err, entry):
+    """``err`` with the command that fetches ``entry``, where gankit can download it."""
+    if entry.prefix or entry.hint is not None or "python -m gankit.data get" in str(err):
+        return err
+    return DatasetNotFoundError(f"{err} Or fetch it once, while online: python -m gankit.data get {entry.name}")
 
 
 def _owners(options):

@@ -7,11 +7,14 @@ it into ``notebooks/zh/NN_name.ipynb`` and ``notebooks/en/NN_name.ipynb``; the r
 executes the very same code cells in a terminal.
 """
 
+import atexit
 import datetime
 import json
 import os
 import pathlib
+import re
 import sys
+import threading
 import time
 
 from gankit import config
@@ -82,6 +85,64 @@ def machine():
     return text + (f", {len(gpus)} GPU" if gpus else "")
 
 
+#: TensorFlow's native start-up lines (absl/glog format, CPU-feature and CUDA probes): not errors
+#: of the lesson, but "E0000 ... failed call to cuInit" on a machine without a GPU reads like a crash.
+NATIVE_NOISE = re.compile(rb"^(WARNING: All log messages before absl::InitializeLog\(\) is called"
+                          rb"|[IWEF]\d{4} [\d:.]+ +\d+ \S+:\d+\]"
+                          rb"|To enable the following instructions: .*rebuild TensorFlow)")
+_NOISE_START = re.compile(rb"^([IWEF]\d|WARNING: All|To enable)")
+_quiet = None
+
+
+def _pump(source, target):
+    """Copy ``source`` to ``target`` (file descriptors), dropping whole lines that are native noise;
+    text without a newline yet (a progress bar's carriage returns) passes at once."""
+    pending = b""
+    while True:
+        chunk = os.read(source, 65536)
+        if not chunk:
+            break
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        out = b"".join(line + b"\n" for line in lines if not NATIVE_NOISE.match(line))
+        if pending and not _NOISE_START.match(pending):
+            out, pending = out + pending, b""
+        if out:
+            os.write(target, out)
+    if pending:
+        os.write(target, pending)
+
+
+def quiet_native_logs():
+    """Drop TensorFlow's native start-up log lines from this process's standard error (file
+    descriptor 2, where C++ writes them; also what Jupyter shows under a cell). Everything else
+    passes unchanged. Off with ``GANKIT_VERBOSE=1`` / ``--verbose``; called once, by ``Lesson``
+    and the runner, before TensorFlow is imported."""
+    global _quiet
+    if _quiet is not None or config.current().verbose:
+        return
+    try:
+        saved = os.dup(2)
+        read, write = os.pipe()
+        os.dup2(write, 2)
+        os.close(write)
+    except OSError:
+        return
+    thread = threading.Thread(target=_pump, args=(read, saved), daemon=True, name="gankit-quiet-stderr")
+    thread.start()
+    _quiet = (saved, thread)
+
+    def restore():  # at exit: hand fd 2 back and let the pump finish what is in the pipe
+        try:
+            sys.stderr.flush()
+        except Exception:  # noqa: BLE001 - exiting anyway
+            pass
+        os.dup2(saved, 2)
+        thread.join(timeout=5)
+
+    atexit.register(restore)
+
+
 def in_notebook():
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython else None
@@ -116,6 +177,7 @@ class Lesson:
         self.files = []
         self.started = time.time()
         Lesson.current = self
+        quiet_native_logs()
         if not in_notebook():
             import matplotlib
             matplotlib.use("Agg")
@@ -136,15 +198,24 @@ class Lesson:
         override = config.current().epochs
         return override if override else self.pick(full, quick)
 
-    def callbacks(self, name):
-        """Callbacks for a lesson's long ``fit`` (``name``: unique within the lesson):
-        ``gankit.train.StopOnNaN`` always; under ``python -m gankit.lesson`` also a
-        ``ResumableCheckpoint`` in the run's resume folder, so a killed run started again with
-        the same command continues after its last finished epoch."""
+    def callbacks(self, name, resume=True):
+        """Callbacks for a lesson's ``fit`` (``name``: unique within the lesson; call ``fit`` with
+        ``verbose=0``): a ``gankit.train.Progress`` bar with the time left, ``StopOnNaN``, and
+        under ``python -m gankit.lesson`` a ``ResumableCheckpoint`` in the run's resume folder
+        (``resume=False``: none, for a ``fit`` that other code calls in pieces): a killed run
+        started again with the same command loads the trainings it had finished and continues
+        the interrupted one after its last finished epoch."""
         from gankit import train
 
-        resume = config.current().resume_dir
-        return train.callbacks(resume / name if resume else None)
+        folder = config.current().resume_dir if resume else None
+        return train.callbacks(folder / name if folder else None, keep=True, progress=name)
+
+    def progress(self, name, total):
+        """One ``gankit.train.Progress`` bar of ``total`` steps shared by several short ``fit``
+        calls (pass it in each one's ``callbacks``; ``.close()`` it after the loop)."""
+        from gankit import train
+
+        return train.Progress(name, total=total)
 
     def dataset(self, default, choices=None):
         """The dataset this lesson trains on: ``GANKIT_DATASET`` (``--dataset``) if set, else
@@ -156,6 +227,16 @@ class Lesson:
             raise DatasetError(f"Lesson {self.number} trains on one of {', '.join(choices)}; got dataset {name!r}. "
                              f"Run it with --dataset {choices[0]} (or unset GANKIT_DATASET).")
         return name
+
+    def needs(self, *names):
+        """Check, before the lesson's first section, that its datasets are here (or can be fetched
+        now): a missing one stops the lesson at once with the message that says how to get it
+        (``python -m gankit.data get NAME``), instead of after minutes of earlier sections."""
+        from gankit import data
+
+        for name in names:
+            if data.locate(name) is None:
+                data.load(name, batch_size=1, limit=1)  # downloads it now, or raises the clear message
 
     def t(self, zh, en):
         """The text in this lesson's language (for figure titles and printed messages)."""

@@ -83,6 +83,8 @@ def parse(argv):
     parser.add_argument("--precision", default=None, help=", ".join(config.PRECISIONS))
     parser.add_argument("--dataset", default=None,
                         help="train on another dataset where the lesson offers one (e.g. fashion_mnist in lessons 3-5)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="keep TensorFlow's native start-up log lines (dropped by default)")
     args = parser.parse_args(argv)
     if args.strategy not in config.STRATEGIES:
         raise UsageError(f"--strategy must be one of {', '.join(config.STRATEGIES)}, not {args.strategy!r}")
@@ -114,6 +116,7 @@ def terminal_lang(lang=None):
 
 
 UNFINISHED = ".unfinished"
+STARTED = time.time()  # the runner's start, so the summary's time includes TensorFlow's start-up
 
 
 def run_key(number, quick, lang, epochs, seed, strategy, precision, dataset=None):
@@ -213,20 +216,44 @@ def run(number, quick=False, lang=None, epochs=None, out=None, seed=None, strate
     return lesson.summary() if lesson else {"lesson": number, "results": {}, "files": []}
 
 
-def print_summary(summary, run_dir, lang):
+FILE_GROUPS = (("图像", "pictures", (".png", ".jpg", ".jpeg")), ("动图", "animations", (".gif",)),
+               ("模型", "models", (".keras", ".h5")), ("其他", "other", None))
+
+
+def headline_table(results):
+    """The lesson's headline numbers (``Lesson.record_metrics``: ``eval.<model>.<dataset>.<metric>``)
+    as aligned rows ``model  dataset  metric=value ...``; everything else stays in summary.json."""
+    rows = {}
+    for key, value in results.items():
+        parts = key.split(".")
+        if len(parts) == 4 and parts[0] == "eval" and isinstance(value, (int, float)):
+            rows.setdefault((parts[1], parts[2]), []).append(f"{parts[3]} {value:.4g}")
+    if not rows:
+        return []
+    width = [max(len(k[i]) for k in rows) for i in (0, 1)]
+    return [f"  {m:<{width[0]}}  {d:<{width[1]}}  " + " · ".join(v) for (m, d), v in rows.items()]
+
+
+def print_summary(summary, run_dir, lang, wall=None):
     zh = lang == "zh"
+    seconds = summary["seconds"] if wall is None else wall
     print("\n" + "=" * 60)
-    print(("完成：第 {lesson} 课（{mode} 模式），用时 {seconds:.0f} 秒" if zh else
-           "Done: lesson {lesson} ({mode} mode) in {seconds:.0f} s").format(**summary))
+    print((f"完成：第 {summary['lesson']} 课（{summary['mode']} 模式），用时 {seconds:.0f} 秒（含启动）" if zh else
+           f"Done: lesson {summary['lesson']} ({summary['mode']} mode) in {seconds:.0f} s, start-up included"))
+    table = headline_table(summary["results"])
+    if table:
+        print("主要结果：" if zh else "Headline results:")
+        print("\n".join(table))
     if summary["results"]:
-        print("结果：" if zh else "Results:")
-        for key, value in summary["results"].items():
-            print(f"  {key:<32} {value:.4g}" if isinstance(value, float) else f"  {key:<32} {value}")
+        print(f"全部 {len(summary['results'])} 项数值见 summary.json" if zh else
+              f"All {len(summary['results'])} recorded numbers are in summary.json")
     print(("输出文件（{n} 个）在：" if zh else "{n} files in: ").format(n=len(summary["files"])) + str(run_dir))
-    for name in summary["files"][:12]:
-        print(f"  {name}")
-    if len(summary["files"]) > 12:
-        print("  …")
+    left = list(summary["files"])
+    for zh_name, en_name, suffixes in FILE_GROUPS:
+        group = [f for f in left if suffixes is None or pathlib.Path(f).suffix.lower() in suffixes]
+        left = [f for f in left if f not in group]
+        if group:
+            print(f"  {zh_name if zh else en_name} ({len(group)}): " + ", ".join(group))
 
 
 def main(argv=None):
@@ -246,9 +273,11 @@ def main(argv=None):
         print(lesson_list())
         return 0
 
+    if args.verbose:
+        config.export(verbose=True)
+    course.quiet_native_logs()  # before TensorFlow is imported
     from gankit.data import DatasetError
 
-    started = time.time()
     try:
         summary = run(args.lesson, quick=args.quick, lang=args.lang, epochs=args.epochs, out=args.out,
                       seed=args.seed, strategy=args.strategy, precision=args.precision, dataset=args.dataset)
@@ -256,13 +285,18 @@ def main(argv=None):
         print(f"\ngankit.lesson: lesson {args.lesson} needs data it could not find. {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"\ngankit.lesson: interrupted after {time.time() - started:.0f} s; files so far are in "
-              f"{config.current().run_dir}. Run the same command again to continue from the last "
-              f"finished epoch.", file=sys.stderr)
+        settings = config.current()
+        saved = sorted(p.parent.name for p in settings.resume_dir.glob("*/state.json")) if settings.resume_dir else []
+        again = (f"Run the same command again to continue: it loads what was saved ({', '.join(saved)}) and goes on "
+                 f"after the last finished epoch." if saved else
+                 "No training had finished an epoch yet, so the same command again starts the lesson over in "
+                 "the same folder.")
+        print(f"\ngankit.lesson: interrupted after {time.time() - STARTED:.0f} s; files so far are in "
+              f"{settings.run_dir}. {again}", file=sys.stderr)
         return 130
     except Exception:  # a real bug: show where, then fail
         traceback.print_exc()
         return 1
     settings = config.current()
-    print_summary(summary, settings.run_dir, terminal_lang(args.lang))
+    print_summary(summary, settings.run_dir, terminal_lang(args.lang), wall=time.time() - STARTED)
     return 0
