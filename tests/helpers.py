@@ -107,3 +107,24 @@ def sgd(model, run_eagerly=True, **kwargs):
     model.compile(g_optimizer=keras.optimizers.SGD(LR), d_optimizer=keras.optimizers.SGD(LR),
                   run_eagerly=run_eagerly, jit_compile=False, **kwargs)
     return model
+
+
+# --- tests that need a dataset ------------------------------------------------------------------
+
+def missing_data(*names):
+    """Skip the calling test when one of the datasets ``names`` is not on this machine, with one
+    line naming it and the command that gets it; with ``GANKIT_REQUIRE_DATA=1`` (``.ci/run`` sets
+    it) fail instead, so CI can never pass by skipping."""
+    import os
+
+    import pytest
+
+    from gankit import data
+
+    for name in names:
+        if data.locate(name) is None:
+            message = (f"dataset {name!r} is not on this machine: python -m gankit.data get {name} "
+                       f"(or point GANKIT_DATA at a folder that holds it)")
+            if os.environ.get("GANKIT_REQUIRE_DATA", "") not in ("", "0"):
+                pytest.fail(message + "; GANKIT_REQUIRE_DATA is set, so a missing dataset fails the test")
+            pytest.skip(message)

@@ -2,8 +2,6 @@
 one train step checked against the paper's losses by hand, translate, save/load, and the
 unpaired data sets (maps_unpaired, unpaired_folder:, celeba2anime, cycle_gan: offline)."""
 
-import os
-import pathlib
 
 import keras
 import numpy as np
@@ -14,6 +12,7 @@ from gankit import data, nets
 from gankit.models import CycleGAN
 from gankit.metrics import pixel_accuracy
 from gankit.train import ImagePool, LinearDecay
+from helpers import missing_data
 
 EAGER = {"run_eagerly": True}
 TINY = dict(image_shape=(16, 16, 3), filters=4, n_blocks=1, d_filters=4, d_layers=1)
@@ -311,14 +310,9 @@ def test_cycle_gan_sets_offline_raise_a_clear_error(monkeypatch):
         data.load("cycle_gan:horse2elephant")
 
 
-def shared_folder(name):
-    return any((pathlib.Path(root) / name).is_dir() for root in os.environ.get("GANKIT_DATA", "").split(os.pathsep)
-               if root)
 
-
-@pytest.mark.skipif(not (shared_folder("celeba") and shared_folder("anime-faces")),
-                    reason="CelebA and anime faces are not under GANKIT_DATA")
 def test_celeba2anime_gives_64_pixel_faces_from_both_domains():
+    missing_data("celeba2anime")
     ds = data.load("celeba2anime", batch_size=4, limit=8, limit_y=4)
     batches = list(ds)
     assert len(batches) == 2                                   # 8 faces set the epoch; 4 anime repeat

@@ -184,3 +184,21 @@ def test_a_lesson_checks_its_data_before_its_first_section(tmp_path, monkeypatch
     with pytest.raises(DatasetNotFoundError) as err:
         lesson.needs("gaussian_1d", "mnist")
     assert "python -m gankit.data get mnist" in str(err.value)
+
+
+def test_a_test_that_needs_a_missing_dataset_is_skipped_or_failed_on_request(tmp_path):
+    """``helpers.missing_data``: one line naming the dataset and the command; a failure under
+    GANKIT_REQUIRE_DATA=1, as in CI."""
+    test = tmp_path / "test_needs.py"
+    test.write_text("from helpers import missing_data\n\ndef test_it():\n    missing_data('mnist')\n")
+    env = {**os.environ, "GANKIT_DATA": str(tmp_path / "none"), "KERAS_HOME": str(tmp_path / "keras"),
+           "PYTHONPATH": str(REPO / "tests")}
+    env.pop("GANKIT_REQUIRE_DATA", None)
+    command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", str(test)]
+    if any(pathlib.Path("/usr/share/datasets/mnist").glob("*")):
+        pytest.skip("this machine has MNIST from Debian: nothing is missing")
+    skipped = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert "1 skipped" in skipped.stdout and "python -m gankit.data get mnist" in skipped.stdout, skipped.stdout
+    env["GANKIT_REQUIRE_DATA"] = "1"
+    failed = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert failed.returncode == 1 and "GANKIT_REQUIRE_DATA is set" in failed.stdout, failed.stdout

@@ -13,14 +13,13 @@ import numpy as np
 import pytest
 
 from gankit import metrics
-from gankit.data import DatasetNotFoundError, load_arrays
+from gankit.data import load_arrays
+from helpers import missing_data
 
 
 def real_images(dataset, split, n, seed=0):
-    try:
-        images, labels, _ = load_arrays(dataset, split=split, download=False)
-    except DatasetNotFoundError:
-        pytest.skip(f"{dataset} is not available offline here")
+    missing_data(dataset)
+    images, labels, _ = load_arrays(dataset, split=split, download=False)
     pick = np.random.default_rng(seed).permutation(len(images))[:n]
     return images[pick].astype("float32") / 127.5 - 1.0, labels[pick]
 

@@ -83,5 +83,8 @@ def test_markdown_cells_come_in_zh_en_pairs(source):
 def test_lesson_opens_and_closes_as_required(source):
     number = int(source.stem[:2])
     code = [c.source.strip() for c in jupytext.read(source, fmt="py:percent").cells if c.cell_type == "code"]
-    assert code[0] == FIRST_CELL.format(n=number), f"{source.name}: the first code cell is not the standard one"
+    first, _, needs = code[0].partition("\nL.needs(")
+    assert first == FIRST_CELL.format(n=number), f"{source.name}: the first code cell is not the standard one"
+    if number:  # every lesson that trains checks its datasets before its first section
+        assert needs and "\n" not in needs, f"{source.name}: the first code cell must end with L.needs(<datasets>)"
     assert code[-1] == "L.summary()", f"{source.name}: the last code cell must be L.summary()"

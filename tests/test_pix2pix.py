@@ -10,6 +10,7 @@ import tensorflow as tf
 from gankit import data, models, nets
 from gankit.losses import l1_loss
 from gankit.metrics import mean_gradient_magnitude
+from helpers import missing_data
 
 TINY = dict(filters=4, d_filters=4, seed=0)
 
@@ -139,10 +140,8 @@ def test_edges2fashion_gives_edges_of_the_garment():
 
 
 def test_maps_pairs_when_the_shared_data_is_present():
-    try:
-        ds = data.load("maps", split="val", batch_size=2, image_size=32, limit=4, shuffle=False, download=False)
-    except data.DatasetNotFoundError:
-        pytest.skip("maps is not under GANKIT_DATA")
+    missing_data("maps")
+    ds = data.load("maps", split="val", batch_size=2, image_size=32, limit=4, shuffle=False, download=False)
     x, y = next(iter(ds))
     assert x.shape == y.shape == (2, 32, 32, 3)
     # aerial photos are dark and varied; maps are light, flat colours

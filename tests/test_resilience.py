@@ -269,6 +269,9 @@ def test_sigkill_after_a_finished_training_reruns_the_lesson_without_retraining_
     the same command loads that training instead of repeating it, and the lesson completes."""
     import time
 
+    from helpers import missing_data
+
+    missing_data("mnist")
     env = {**os.environ, "GANKIT_QUICK": "1", "GANKIT_OFFLINE": "1"}
     command = [sys.executable, "-m", "gankit.lesson", "1", "--quick", "--lang", "en", "--out", str(tmp_path)]
     child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
