@@ -72,9 +72,18 @@ def find_models(path):
     return files, summary
 
 
+IMAGE_TO_IMAGE_LESSONS = (7, 8, 9)  # Pix2Pix, CycleGAN, super-resolution
+
+
 def pick_dataset(args, summary):
     from gankit.metrics import CLASSIFIER_DATASETS
 
+    lesson = summary.get("lesson")
+    if lesson in IMAGE_TO_IMAGE_LESSONS and args.dataset is None:
+        raise UsageError(f"this is a run folder of lesson {lesson}, whose models translate or upscale images; "
+                         f"gankit.evaluate measures generators that turn noise into MNIST or Fashion-MNIST images "
+                         f"(lessons 1-6 and 10). Lesson {lesson} measures its own models as it runs (PSNR, SSIM, "
+                         f"sharpness ...): see the numbers in its summary.json")
     dataset = args.dataset or summary.get("results", {}).get("dataset")
     if dataset is None:
         raise UsageError("the dataset is unknown: pass --dataset mnist or --dataset fashion_mnist "

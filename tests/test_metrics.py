@@ -305,3 +305,13 @@ def test_evaluate_module_entry_point_bad_path():
                             text=True, env={**os.environ, "GANKIT_OFFLINE": "1"}, timeout=120)
     assert result.returncode == 2
     assert "gankit.evaluate: /no/such/run does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_evaluate_cli_on_an_image_to_image_lesson_folder_says_what_to_look_at(tmp_path, tiny_dcgan, capsys):
+    from gankit import evaluate
+
+    (tmp_path / "srgan.keras").write_bytes((tiny_dcgan / "dcgan.keras").read_bytes())
+    (tmp_path / "summary.json").write_text(json.dumps({"lesson": 9, "results": {}}))
+    assert evaluate.main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "lesson 9" in err and "PSNR" in err and "pass --dataset" not in err and "Traceback" not in err
