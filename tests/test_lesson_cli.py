@@ -202,3 +202,19 @@ def test_a_test_that_needs_a_missing_dataset_is_skipped_or_failed_on_request(tmp
     env["GANKIT_REQUIRE_DATA"] = "1"
     failed = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert failed.returncode == 1 and "GANKIT_REQUIRE_DATA is set" in failed.stdout, failed.stdout
+
+
+def test_a_lesson_says_how_long_its_last_run_on_this_kind_of_machine_took(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GANKIT_RUNS", str(tmp_path))
+    monkeypatch.delenv("GANKIT_RUN_DIR", raising=False)
+    first = course.Lesson(0, lang="en")
+    first.summary()                                          # a finished quick run of lesson 0
+    data = json.loads((first.out / "summary.json").read_text())
+    data["seconds"] = 42.0
+    (first.out / "summary.json").write_text(json.dumps(data))
+    other = tmp_path / "lesson00-19990101-000000"            # another machine's run: not an estimate here
+    other.mkdir()
+    (other / "summary.json").write_text(json.dumps({**data, "machine": "elsewhere", "seconds": 999.0}))
+    capsys.readouterr()
+    course.Lesson(0, lang="en")
+    assert "the last quick-mode run of this lesson on this machine took 42 s" in capsys.readouterr().out

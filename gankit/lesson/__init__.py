@@ -76,7 +76,12 @@ def machine():
     """What the lesson ran on, for results tables: OS, architecture, CPU cores, GPU if TensorFlow uses one."""
     import platform
 
-    text = f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores"
+    from gankit import runtime
+
+    unit = runtime.cpu_vector_unit()
+    kind = {"avx512": "AVX-512", "avx2": "AVX2"}.get(unit, unit)
+    text = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU cores ({kind}"
+            f"{' with bfloat16' if runtime.cpu_has_bf16() else ''})")
     tf = sys.modules.get("tensorflow")
     try:
         gpus = tf.config.list_logical_devices("GPU") if tf is not None else []
@@ -188,6 +193,11 @@ class Lesson:
         self.cjk_font = use_cjk_font() if self.lang == "zh" else None
         mode = "quick" if self.quick else "full"
         print(f"[gankit] lesson {number} · {mode} mode · outputs in {self.out}")
+        earlier = self.earlier_seconds()
+        if earlier:
+            minutes = f"{earlier / 60:.0f} min" if earlier >= 90 else f"{earlier:.0f} s"
+            print(self.t(f"[gankit] 这台机器上次以同样模式跑完本课用了 {minutes}",
+                         f"[gankit] the last {mode}-mode run of this lesson on this machine took {minutes}"))
 
     # -- settings -------------------------------------------------------------------------
     def pick(self, full, quick):
@@ -294,6 +304,22 @@ class Lesson:
         for key, values in getattr(history, "history", history).items():
             if values:
                 self.record(**{f"{name}.{key}": float(values[-1])})
+
+    def earlier_seconds(self):
+        """How long the latest finished run of this lesson, in this mode, on this kind of machine took
+        (from the ``summary.json`` files under the runs folder), or ``None``."""
+        mode, here = ("quick" if self.quick else "full"), machine()
+        best = None
+        for path in pathlib.Path(self.out).parent.glob(f"lesson{self.number:02d}-*/summary.json"):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if data.get("mode") == mode and data.get("machine") == here and data.get("seconds"):
+                stamp = path.stat().st_mtime
+                if best is None or stamp > best[0]:
+                    best = (stamp, float(data["seconds"]))
+        return best[1] if best else None
 
     def summary(self):
         """Write ``summary.json`` and return it: time, mode, recorded numbers, files."""
