@@ -167,12 +167,14 @@ def run(number, quick=False, lang=None, epochs=None, out=None, seed=None, strate
         dataset=None):
     """Execute lesson ``number``'s code cells; return its summary dict."""
     lang = terminal_lang(lang)
+    config.export(lang=lang)  # before anything prints: library messages follow it (config.say)
     key = run_key(number, quick, lang, epochs, seed, strategy, precision, dataset)
     if dataset:
         config.export(dataset=dataset)
     run_dir, adopted = adopt_or_create(number, key, out)
     if adopted:
-        print(f"[gankit] continuing the unfinished run in {run_dir} (same lesson and arguments)", flush=True)
+        print(config.say(f"[gankit] 继续 {run_dir} 中未完成的运行（同一课、同样的参数）",
+                         f"[gankit] continuing the unfinished run in {run_dir} (same lesson and arguments)"), flush=True)
     config.export(run_dir=run_dir, resume_dir=run_dir / ".resume")
     if seed is not None or strategy != "default" or precision:
         from gankit import train
@@ -184,8 +186,8 @@ def run(number, quick=False, lang=None, epochs=None, out=None, seed=None, strate
             train.set_precision(precision)
         if strategy != "default":
             replicas = train.use_strategy(strategy).num_replicas_in_sync
-            print(f"[gankit] {strategy} strategy: {replicas} replica(s)", flush=True)
-    config.export(lang=lang)
+            print(config.say(f"[gankit] {strategy} 分布式策略：{replicas} 个副本",
+                             f"[gankit] {strategy} strategy: {replicas} replica(s)"), flush=True)
     if quick:
         config.export(quick=True)
     if epochs:
@@ -287,12 +289,16 @@ def main(argv=None):
     except KeyboardInterrupt:
         settings = config.current()
         saved = sorted(p.parent.name for p in settings.resume_dir.glob("*/state.json")) if settings.resume_dir else []
-        again = (f"Run the same command again to continue: it loads what was saved ({', '.join(saved)}) and goes on "
-                 f"after the last finished epoch." if saved else
-                 "No training had finished an epoch yet, so the same command again starts the lesson over in "
-                 "the same folder.")
-        print(f"\ngankit.lesson: interrupted after {time.time() - STARTED:.0f} s; files so far are in "
-              f"{settings.run_dir}. {again}", file=sys.stderr)
+        say = config.say
+        again = (say(f"再运行同一条命令即可继续：它会加载已保存的训练（{', '.join(saved)}），从最后完成的一轮之后接着训练。",
+                     f"Run the same command again to continue: it loads what was saved ({', '.join(saved)}) and goes "
+                     f"on after the last finished epoch.") if saved else
+                 say("还没有哪个训练完成过一轮，所以再运行同一条命令会在同一个文件夹里从头开始这一课。",
+                     "No training had finished an epoch yet, so the same command again starts the lesson over in "
+                     "the same folder."))
+        print(say(f"\ngankit.lesson：{time.time() - STARTED:.0f} 秒后被中断；已有的文件在 {settings.run_dir}。{again}",
+                  f"\ngankit.lesson: interrupted after {time.time() - STARTED:.0f} s; files so far are in "
+                  f"{settings.run_dir}. {again}"), file=sys.stderr)
         return 130
     except Exception:  # a real bug: show where, then fail
         traceback.print_exc()
