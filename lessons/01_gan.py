@@ -294,7 +294,7 @@ assert abs(v_star - (2 * js(p_data, p_g) - np.log(4))) < 1e-6
 
 # D* really is the best discriminator: any other D scores a lower V.
 for name, other in [("D* + 0.05", np.clip(d_star + 0.05, 1e-9, 1 - 1e-9)), ("(D*)^1.3", d_star ** 1.3),
-                    ("constant 1/2", np.full_like(x, 0.5))]:
+                    (L.t("常数 1/2", "constant 1/2"), np.full_like(x, 0.5))]:
     print(f"V({name:<12}) = {value(other, p_data, p_g):.6f}  <  V(D*)")
     assert value(other, p_data, p_g) < v_star
 

@@ -915,7 +915,7 @@ walk = np.concatenate([[z + a * delta for a in alphas] for z in base]).astype("f
 walk_images = model.generate(z=walk)
 L.save_grid(walk_images, "vector_arithmetic", nrow=len(alphas))
 column_brightness = walk_images.reshape(len(base), len(alphas), -1).mean(axis=(0, 2))
-print(L.t("alpha：", "alpha:      ") + " ".join(f"{a:6.2f}" for a in alphas))
+print(L.t("插值系数 alpha：", "alpha:      ") + " ".join(f"{a:6.2f}" for a in alphas))
 print(L.t("亮度： ", "brightness: ") + " ".join(f"{b:6.3f}" for b in column_brightness))
 L.record(brightness_gain=float(column_brightness[-1] - column_brightness[0]))
 

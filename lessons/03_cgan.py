@@ -409,6 +409,7 @@ eval_labels = np.repeat(np.arange(10), L.pick(full=100, quick=20)).astype("int32
 variants = {"joint": dict(design="joint"),
             "joint, no mismatch": dict(design="joint", mismatch=False),
             "two_scores": dict(design="two_scores")}
+shown = {name: name for name in variants} | {"joint, no mismatch": L.t("joint，不加错配对", "joint, no mismatch")}
 trained, comparison = {}, {}
 for name, options in variants.items():
     keras.utils.set_random_seed(0)
@@ -421,7 +422,7 @@ for name, options in variants.items():
     acc = metrics.conditional_accuracy(samples, eval_labels, mnist_classifier) if mnist_classifier else float("nan")
     trained[name] = gan
     comparison[name] = dict(seconds=seconds, d_loss=logs["d_loss"][-1], g_loss=logs["g_loss"][-1], accuracy=acc)
-    print(f"{name:<20} " + L.t(f"{len(cmp_data)} 步用时 {seconds:5.1f} 秒", f"{len(cmp_data)} steps in {seconds:5.1f} s")
+    print(f"{shown[name]:<20} " + L.t(f"{len(cmp_data)} 步用时 {seconds:5.1f} 秒", f"{len(cmp_data)} steps in {seconds:5.1f} s")
           + f"   d_loss {logs['d_loss'][-1]:.3f}   g_loss {logs['g_loss'][-1]:.3f}   "
           + L.t(f"条件准确率 {acc:.1%}", f"conditional accuracy {acc:.1%}"))
     assert np.isfinite(logs["d_loss"][-1]) and np.isfinite(logs["g_loss"][-1])
@@ -500,7 +501,7 @@ def pair_score(gan, images, labels):
 print(f"{'':<22}" + L.t(f"{'D(x, 正确的 y)':>12}{'D(x, 错误的 y)':>12}", f"{'D(x, right y)':>15}{'D(x, wrong y)':>15}"))
 for name, gan in trained.items():
     right, wrong = pair_score(gan, probe_x, probe_y), pair_score(gan, probe_x, probe_wrong)
-    print(f"{name:<22}{right.mean():>15.3f}{wrong.mean():>15.3f}")
+    print(f"{shown[name]:<22}{right.mean():>15.3f}{wrong.mean():>15.3f}")
     L.record(**{f"pair_gap.{name}": float(right.mean() - wrong.mean())})
     assert np.all(np.isfinite(right)) and np.all(np.isfinite(wrong))
 

@@ -415,7 +415,7 @@ N_STATS = L.pick(full=2000, quick=200)
 codes = np.random.default_rng(1).uniform(-2, 2, (N_STATS, model.num_continuous)).astype("float32")
 stat_images = model.generate(N_STATS, seed=2, codes={"continuous": codes})
 stats = {"slant": slant(stat_images), "ink": ink(stat_images)}
-print(f"{'':6}" + "".join(f"{name:>10}" for name in stats))
+print(f"{'':6}" + L.t(f"{'倾斜度':>7}{'墨量':>8}", "".join(f"{name:>10}" for name in stats)))
 correlations = {}
 for i in range(model.num_continuous):
     row = {name: float(np.nan_to_num(np.corrcoef(codes[:, i], v)[0, 1])) for name, v in stats.items()}

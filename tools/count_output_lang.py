@@ -16,10 +16,13 @@ How it counts (per lesson, then overall as the sum of lines):
 * Text is split into lines at ``\\n`` and ``\\r`` (a progress bar redraws with ``\\r``).
 * Left out: blank lines; progress-bar lines (``step/s``, ``it/s``, ``s/step``, ``|█``); the section
   headings the runner copies from the lesson's Chinese markdown (``=== ...``, ``--- ...``: they are
-  the lesson's text, not its output); lines with no word at all (only numbers, punctuation,
+  the lesson's text, not its output); Keras' own ``model.summary()`` tables (``Model: "..."``,
+  box-drawing rows, ``Total params:`` ...: Keras prints them, in English); lines with no word at all (only numbers, punctuation,
   arrows, table rules); lines whose only Latin words are code names (``d_loss``, ``keras.Model``,
-  anything with ``_``, a digit or a dot inside, a keyword ``name=``, ``FID``, ``DCGAN``, ``PSNR`` ... see ``NAMES``) -
-  such a line reads the same in both languages.
+  anything with ``_``, a digit or a dot inside, a keyword ``name=``, a path with ``/``, a quoted
+  ``'string'`` as Python prints lists of names, ``FID``, ``DCGAN``, ``PSNR`` ... see ``NAMES``) -
+  such a line reads the same in both languages; and lines of Python source code that a lesson
+  prints on purpose (``inspect.getsource``): a line equal to a line of ``gankit/**/*.py``.
 * Counted: every other line. It is Chinese when it holds at least one Chinese character
   (U+4E00-U+9FFF), otherwise English.
 
@@ -40,8 +43,10 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 BAR = re.compile(r"step/s|it/s|s/step|s/it|\|█|█\||\d+%\|")
 HEADING = re.compile(r"^\s*(===|---) ")
+#: Keras' own model.summary() table (Keras prints it in English; not the lesson's or gankit's text)
+KERAS_SUMMARY = re.compile(r"^\s*([┏┃┡│└━─]|Model: \"|(Total|Trainable|Non-trainable) params:)")
 WORD = re.compile(r"[A-Za-z]{3,}")
-CODE = re.compile(r"\w+(?:\.\w+)+|\w*(?:_|\d)\w*|\w+=")
+CODE = re.compile(r"'[^']*'|\S*/\S*|\w+(?:\.\w+)+|\w*(?:_|\d)\w*|\w+=")
 #: names that read the same in a Chinese text (models, metrics, datasets, libraries, units)
 NAMES = {
     "gan", "dcgan", "cgan", "acgan", "infogan", "wgan", "lsgan", "srgan", "esrgan", "srcnn", "srresnet",
@@ -49,14 +54,23 @@ NAMES = {
     "tanh", "sigmoid", "keras", "tensorflow", "numpy", "gpu", "cpu", "bce", "nan", "inf", "png", "json",
     "gankit", "python", "log", "exp", "svd", "rgb", "min", "max", "std", "mean", "sum", "vgg", "kernel",
     "lipschitz", "wasserstein", "patchgan", "unet", "adain", "softmax", "logits", "logit", "backend",
-    "jax", "torch", "float", "slerp", "dtype", "theta", "sigma", "psi", "imagegan", "joint",
+    "jax", "torch", "float", "slerp", "dtype", "theta", "sigma", "psi", "imagegan", "joint", "celeba",
 }
+
+
+def source_lines():
+    """Every stripped line of gankit's own source: printed source code is code, not text."""
+    return {line.strip() for path in (REPO / "gankit").rglob("*.py")
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+
+SOURCE = source_lines()
 
 
 def classify(line):
     """``None`` (left out), ``"zh"`` or ``"en"`` for one printed line (see the module docstring)."""
     text = line.strip()
-    if not text or BAR.search(text) or HEADING.match(line):
+    if not text or BAR.search(text) or HEADING.match(line) or KERAS_SUMMARY.match(line) or text in SOURCE:
         return None
     if CJK.search(text):
         return "zh"
@@ -112,7 +126,7 @@ def main(argv=None):
         parser.error("name lessons to run (or 'all'), or --read saved output files")
 
     total_zh = total = 0
-    print(f"{'output':<24}{'Chinese':>9}{'counted':>9}{'share':>8}{'seconds':>9}")
+    print(f"{'output':<34}{'Chinese':>9}{'counted':>9}{'share':>8}{'seconds':>9}")
     for name, source in sources:
         if isinstance(source, int):
             output, seconds = run_lesson(source, args.timeout)
@@ -124,12 +138,12 @@ def main(argv=None):
         zh, counted, english = count(output)
         total_zh, total = total_zh + zh, total + counted
         share = zh / counted if counted else 1.0
-        print(f"{name:<24}{zh:>9}{counted:>9}{share:>8.1%}" + (f"{seconds:>9.0f}" if seconds else ""), flush=True)
+        print(f"{name:<34}{zh:>9}{counted:>9}{share:>8.1%}" + (f"{seconds:>9.0f}" if seconds else ""), flush=True)
         if args.show:
             for line in english:
                 print(f"    en: {line.strip()}")
     share = total_zh / total if total else 1.0
-    print(f"{'overall':<24}{total_zh:>9}{total:>9}{share:>8.1%}")
+    print(f"{'overall':<34}{total_zh:>9}{total:>9}{share:>8.1%}")
     return 0 if share >= args.min else 1
 
 

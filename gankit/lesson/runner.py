@@ -222,14 +222,20 @@ FILE_GROUPS = (("图像", "pictures", (".png", ".jpg", ".jpeg")), ("动图", "an
                ("模型", "models", (".keras", ".h5")), ("其他", "other", None))
 
 
-def headline_table(results):
+#: the headline table's metric names in Chinese (the others, fid, psnr ..., read the same)
+METRIC_NAMES_ZH = {"minutes": "分钟", "precision": "精确率", "recall": "召回率", "classifier_score": "分类器得分",
+                   "fid_real": "真实图像 fid"}
+
+
+def headline_table(results, lang="en"):
     """The lesson's headline numbers (``Lesson.record_metrics``: ``eval.<model>.<dataset>.<metric>``)
     as aligned rows ``model  dataset  metric=value ...``; everything else stays in summary.json."""
+    names = METRIC_NAMES_ZH if lang == "zh" else {}
     rows = {}
     for key, value in results.items():
         parts = key.split(".")
         if len(parts) == 4 and parts[0] == "eval" and isinstance(value, (int, float)):
-            rows.setdefault((parts[1], parts[2]), []).append(f"{parts[3]} {value:.4g}")
+            rows.setdefault((parts[1], parts[2]), []).append(f"{names.get(parts[3], parts[3])} {value:.4g}")
     if not rows:
         return []
     width = [max(len(k[i]) for k in rows) for i in (0, 1)]
@@ -242,7 +248,7 @@ def print_summary(summary, run_dir, lang, wall=None):
     print("\n" + "=" * 60)
     print((f"完成：第 {summary['lesson']} 课（{summary['mode']} 模式），用时 {seconds:.0f} 秒（含启动）" if zh else
            f"Done: lesson {summary['lesson']} ({summary['mode']} mode) in {seconds:.0f} s, start-up included"))
-    table = headline_table(summary["results"])
+    table = headline_table(summary["results"], lang)
     if table:
         print("主要结果：" if zh else "Headline results:")
         print("\n".join(table))
