@@ -224,7 +224,9 @@ FILE_GROUPS = (("图像", "pictures", (".png", ".jpg", ".jpeg")), ("动图", "an
 
 #: the headline table's metric names in Chinese (the others, fid, psnr ..., read the same)
 METRIC_NAMES_ZH = {"minutes": "分钟", "precision": "精确率", "recall": "召回率", "classifier_score": "分类器得分",
-                   "fid_real": "真实图像 fid"}
+                   "fid_real": "真实图像 fid", "modes": "覆盖峰数", "hq_share": "高质量比例",
+                   "pixel_accuracy": "像素准确率", "sharpness_ratio": "清晰度比", "blank_map": "空白地图",
+                   "psnr_held_out": "留出集 psnr"}
 
 
 def headline_table(results, lang="en"):
