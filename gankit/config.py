@@ -123,6 +123,23 @@ def current():
     return Settings.from_env()
 
 
+def lang():
+    """The language learners read now: ``GANKIT_LANG`` (set by ``--lang`` and the runner), else the
+    notebook's folder (a kernel started in ``notebooks/zh`` reads Chinese), else ``"en"``. The same
+    rule as :class:`gankit.lesson.Lesson`'s ``lang``."""
+    chosen = current().lang
+    if chosen:
+        return chosen
+    folder = pathlib.Path.cwd().name
+    return folder if folder in LANGS else "en"
+
+
+def say(zh, en):
+    """A message of the library (progress, resuming, tables) in the learner's language
+    (:func:`lang`): ``zh`` when it is Chinese, else ``en``. Errors (exceptions) stay in English."""
+    return zh if lang() == "zh" else en
+
+
 def export(**values):
     """Hand settings on to the code this process runs next (a lesson, a notebook kernel started from
     here): ``export(quick=True, lang="en")`` sets ``GANKIT_QUICK=1``, ``GANKIT_LANG=en``; ``None``

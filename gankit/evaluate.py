@@ -14,6 +14,9 @@ import json
 import pathlib
 import re
 import sys
+import unicodedata
+
+from gankit.config import say
 
 USAGE = "python -m gankit.evaluate PATH [--dataset mnist|fashion_mnist] [--n 2000] [--seed 0] [--k 3] [--json]"
 
@@ -94,19 +97,41 @@ def pick_dataset(args, summary):
     return dataset
 
 
-COLUMNS = (("fid", "FID ↓", "{:.2f}"), ("classifier_score", "score ↑", "{:.2f}"),
-           ("precision", "precision ↑", "{:.3f}"), ("recall", "recall ↑", "{:.3f}"))
+#: (key, Chinese title, English title, format)
+COLUMNS = (("fid", "FID ↓", "FID ↓", "{:.2f}"), ("classifier_score", "得分 ↑", "score ↑", "{:.2f}"),
+           ("precision", "精确率 ↑", "precision ↑", "{:.3f}"), ("recall", "召回率 ↑", "recall ↑", "{:.3f}"))
+
+
+def _width(text):
+    """Columns a string takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _ljust(text, width):
+    return text + " " * max(0, width - _width(text))
+
+
+def _rjust(text, width):
+    return " " * max(0, width - _width(text)) + text
+
+
+def real_row_name():
+    """The reference row's name in the learner's language."""
+    return say("（真实训练图像）", "(real train images)")
 
 
 def table(rows, dataset, n):
-    """Rows of ``(name, metrics dict)`` as aligned text."""
-    width = max(len(name) for name, _ in rows) + 2
-    lines = [f"gankit.evaluate · {dataset} · {n} samples vs {n} real test images "
-             "(classifier features; ↓ lower / ↑ higher is better)",
-             "model".ljust(width) + "".join(f"{title:>13}" for _, title, _ in COLUMNS)]
-    lines.append("-" * len(lines[-1]))
+    """Rows of ``(name, metrics dict)`` as aligned text, in the learner's language (``config.say``)."""
+    zh = say(True, False)
+    width = max(_width(name) for name, _ in rows) + 2
+    lines = [say(f"gankit.evaluate · {dataset} · {n} 个样本对比 {n} 张真实测试图像（分类器特征；↓ 越低越好 / ↑ 越高越好）",
+                 f"gankit.evaluate · {dataset} · {n} samples vs {n} real test images "
+                 "(classifier features; ↓ lower / ↑ higher is better)"),
+             _ljust(say("模型", "model"), width) + "".join(_rjust(zh_title if zh else title, 13)
+                                                          for _, zh_title, title, _ in COLUMNS)]
+    lines.append("-" * _width(lines[-1]))
     for name, metrics in rows:
-        lines.append(name.ljust(width) + "".join(f"{fmt.format(metrics[key]):>13}" for key, _, fmt in COLUMNS))
+        lines.append(_ljust(name, width) + "".join(f"{fmt.format(metrics[key]):>13}" for key, _, _, fmt in COLUMNS))
     return "\n".join(lines)
 
 
@@ -122,7 +147,7 @@ def evaluate(args):
         results[name] = metrics.evaluate_generator(file, dataset, n=args.n, seed=args.seed, k=args.k)
         rows.append((name, results[name]))
     reference = metrics.evaluate_real(dataset, n=args.n, seed=args.seed, k=args.k)
-    rows.append(("(real train images)", reference))
+    rows.append((real_row_name(), reference))
     if args.json:
         print(json.dumps({"dataset": dataset, "n": args.n, "models": results, "real": reference}, indent=2))
     else:

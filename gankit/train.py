@@ -33,6 +33,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from gankit import config
+
 
 # --- seeds --------------------------------------------------------------------------------
 
@@ -188,12 +190,17 @@ class StopOnNaN(keras.callbacks.Callback):
             if not math.isfinite(value):
                 self.stopped = (self._epoch, batch, name, value)
                 self.model.stop_training = True
-                print(f"\n[gankit] Training stopped: {name} became {value} at epoch {self._epoch + 1}, batch "
-                      f"{batch + 1}. Once a loss is NaN every weight it touches is NaN too, so going on would "
-                      f"only waste time. Common causes: a learning rate too high for this model, a "
-                      f"discriminator/critic whose scores exploded (WGAN without clipping or a penalty), log(0) in "
-                      f"a hand-written loss (use gankit.losses, which work on logits), or mixed_float16 without "
-                      f"loss scaling. The checkpoint of the last finished epoch, if any, is kept.", flush=True)
+                print(config.say(
+                    f"\n[gankit] 训练已停止：{name} 在第 {self._epoch + 1} 轮第 {batch + 1} 批变成了 {value}。损失一旦变成 "
+                    f"NaN，它涉及的每个权重也都会变成 NaN，继续训练只是浪费时间。常见原因：学习率对这个模型太高；"
+                    f"判别器/评论家的分数爆炸（WGAN 既没有权重裁剪也没有梯度惩罚）；手写损失里出现 log(0)（请用作用于 "
+                    f"logits 的 gankit.losses）；或者用了 mixed_float16 却没有损失缩放。最后完成的那一轮的检查点（如果有）会保留。",
+                    f"\n[gankit] Training stopped: {name} became {value} at epoch {self._epoch + 1}, batch "
+                    f"{batch + 1}. Once a loss is NaN every weight it touches is NaN too, so going on would "
+                    f"only waste time. Common causes: a learning rate too high for this model, a "
+                    f"discriminator/critic whose scores exploded (WGAN without clipping or a penalty), log(0) in "
+                    f"a hand-written loss (use gankit.losses, which work on logits), or mixed_float16 without "
+                    f"loss scaling. The checkpoint of the last finished epoch, if any, is kept."), flush=True)
                 return
 
 
@@ -263,9 +270,11 @@ class ResumableCheckpoint(keras.callbacks.Callback):
         self.resumed_from = int(state["epoch"])
         model._initial_epoch = self.resumed_from
         if self.verbose and self.resumed_from >= self.params.get("epochs", 0):
-            print(f"[gankit] already trained: loaded the finished training from {self.directory}", flush=True)
+            print(config.say(f"[gankit] 已经训练完成：从 {self.directory} 加载了训练好的结果",
+                             f"[gankit] already trained: loaded the finished training from {self.directory}"), flush=True)
         elif self.verbose:
-            print(f"[gankit] resuming from the checkpoint of epoch {self.resumed_from} in {self.directory}",
+            print(config.say(f"[gankit] 断点续训：从 {self.directory} 中第 {self.resumed_from} 轮的检查点继续",
+                             f"[gankit] resuming from the checkpoint of epoch {self.resumed_from} in {self.directory}"),
                   flush=True)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -364,8 +373,9 @@ class Progress(keras.callbacks.Callback):
         self._announced = True
         seconds = (self.bar.total - self.done) * (now - t0) / (self.done - d0)
         text = f"{seconds / 60:.1f} min" if seconds >= 90 else f"{seconds:.0f} s"
-        self.bar.write(f"[gankit] {self.name}: about {text} more on this machine "
-                       f"(measured over {self.done - d0} steps)", file=self.file)
+        self.bar.write(config.say(f"[gankit] {self.name}：在这台机器上还需大约 {text}（按 {self.done - d0} 步测得）",
+                                  f"[gankit] {self.name}: about {text} more on this machine "
+                                  f"(measured over {self.done - d0} steps)"), file=self.file)
 
     def on_train_end(self, logs=None):
         if self.total is None or self.done >= self.total:

@@ -74,7 +74,7 @@ tr = L.label
 
 
 backend = keras.backend.backend()
-print(f"Keras {keras.__version__} · backend: {backend} · TensorFlow {tf.__version__}")
+print(f"Keras {keras.__version__} · " + L.t(f"后端：{backend}", f"backend: {backend}") + f" · TensorFlow {tf.__version__}")
 print(L.t("运行模式：", "Mode: ") + (L.t("快速模式", "quick") if L.quick else L.t("完整模式", "full")))
 devices = tf.config.list_physical_devices()
 gpus = tf.config.list_physical_devices("GPU")
@@ -515,7 +515,8 @@ neuron.set_weights([w.reshape(3, 1), np.array([b], "float32")])
 
 z_by_hand = 0.5 * 0.2 + (-1.0) * 0.4 + 2.0 * (-0.1) + 0.3
 z_keras = float(neuron(a)[0, 0])
-print(f"z by hand = {z_by_hand:.4f},  z from keras.layers.Dense(1) = {z_keras:.4f}")
+print(L.t(f"手算的 z = {z_by_hand:.4f}，keras.layers.Dense(1) 算出的 z = {z_keras:.4f}",
+          f"z by hand = {z_by_hand:.4f},  z from keras.layers.Dense(1) = {z_keras:.4f}"))
 assert abs(z_keras - z_by_hand) < 1e-6
 
 layer = keras.layers.Dense(4)                    # J = 4 neurons, each connected to all K = 3 inputs
@@ -666,7 +667,8 @@ grad_w, grad_b = [g.numpy() for g in tape.gradient(loss, net.trainable_weights)]
 y_hat = 1 / (1 + np.exp(-(x @ w0 + b0)))                # forward pass by hand
 hand_w = x.T @ (y_hat - y) / len(x)                      # mean over the batch of (ŷ − y)·x
 hand_b = np.mean(y_hat - y, axis=0)
-print("GradientTape:", grad_w.ravel(), grad_b, "\nby hand:     ", hand_w.ravel(), hand_b)
+print(L.t("GradientTape 求得：", "GradientTape:"), grad_w.ravel(), grad_b,
+      L.t("\n手算的梯度：     ", "\nby hand:     "), hand_w.ravel(), hand_b)
 assert np.allclose(grad_w, hand_w, atol=1e-5) and np.allclose(grad_b, hand_b, atol=1e-5)
 
 # one gradient-descent step with learning rate 0.5 lowers the loss
@@ -769,7 +771,8 @@ paths = {name: descend(make(), STEPS) for name, make in OPTIMIZERS.items()}
 start_value = banana(np.array(START))
 for name, path in paths.items():
     final = banana(path[-1])
-    print(f"{name:<18} f: {start_value:.3f} → {final:.5f}   (x, y) = ({path[-1][0]:+.3f}, {path[-1][1]:+.3f})")
+    print(f"{name:<18} " + L.t(f"f 从 {start_value:.3f} 降到 {final:.5f}，终点", f"f: {start_value:.3f} → {final:.5f}  ")
+          + f" (x, y) = ({path[-1][0]:+.3f}, {path[-1][1]:+.3f})")
     assert final < start_value
     L.record(**{f"optimizer.{name.split()[0]}": final})
 assert banana(paths["Momentum (μ=0.9)"][-1]) < banana(paths["SGD"][-1])      # momentum beats plain SGD here

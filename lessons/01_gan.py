@@ -294,7 +294,7 @@ assert abs(v_star - (2 * js(p_data, p_g) - np.log(4))) < 1e-6
 
 # D* really is the best discriminator: any other D scores a lower V.
 for name, other in [("D* + 0.05", np.clip(d_star + 0.05, 1e-9, 1 - 1e-9)), ("(D*)^1.3", d_star ** 1.3),
-                    ("constant 1/2", np.full_like(x, 0.5))]:
+                    (L.t("常数 1/2", "constant 1/2"), np.full_like(x, 0.5))]:
     print(f"V({name:<12}) = {value(other, p_data, p_g):.6f}  <  V(D*)")
     assert value(other, p_data, p_g) < v_star
 
@@ -400,8 +400,9 @@ bce = keras.losses.BinaryCrossentropy(from_logits=True)
 doubled = float(bce(np.concatenate([np.ones((m, 1)), np.zeros((m, 1))]), np.concatenate([real_logits, fake_logits])))
 # gankit's way: -V, the two halves' means added.
 minus_v = float(losses.minimax_d_loss(real_logits, fake_logits))
-print(f"BCE on the doubled batch = {doubled:.6f}")
-print(f"minimax_d_loss (−V)      = {minus_v:.6f}   (half of it: {minus_v / 2:.6f})")
+print(L.t(f"两倍大批次上的 BCE     = {doubled:.6f}", f"BCE on the doubled batch = {doubled:.6f}"))
+print(L.t(f"minimax_d_loss (−V) = {minus_v:.6f}（它的一半：{minus_v / 2:.6f}）",
+          f"minimax_d_loss (−V)      = {minus_v:.6f}   (half of it: {minus_v / 2:.6f})"))
 assert np.isclose(doubled, 0.5 * minus_v, rtol=1e-5)
 
 # %% [markdown] lang="zh"
@@ -483,7 +484,8 @@ print(L.t("三个手写的损失与 gankit.losses 一致。", "The three inline 
 far = tf.constant([-200.0])
 naive = float(tf.math.log(tf.sigmoid(far))[0])
 stable = float(-tf.nn.softplus(-far)[0])
-print(f"log σ(−200): naive = {naive}, via softplus = {stable}")
+print(L.t(f"log σ(−200)：直接计算 = {naive}，用 softplus = {stable}",
+          f"log σ(−200): naive = {naive}, via softplus = {stable}"))
 assert np.isinf(naive) and np.isclose(stable, -200.0)
 
 # %%
@@ -507,8 +509,10 @@ ns_loss, ns_grad = per_sample(losses.nonsaturating_g_loss)
 assert np.allclose(sat_grad, -d_fake, atol=1e-5)        # d/dl log(1 − σ(l)) = −D
 assert np.allclose(ns_grad, -(1 - d_fake), atol=1e-5)   # d/dl [−log σ(l)]  = −(1 − D)
 i = np.searchsorted(d_fake, 1e-3)
-print(f"D(G(z)) = {d_fake[i]:.4f}:  |gradient| saturating = {abs(sat_grad[i]):.4f},  "
-      f"non-saturating = {abs(ns_grad[i]):.4f}")
+print(L.t(f"D(G(z)) = {d_fake[i]:.4f} 时的 |梯度|：饱和损失 {abs(sat_grad[i]):.4f}，"
+          f"非饱和损失 {abs(ns_grad[i]):.4f}",
+          f"D(G(z)) = {d_fake[i]:.4f}:  |gradient| saturating = {abs(sat_grad[i]):.4f},  "
+          f"non-saturating = {abs(ns_grad[i]):.4f}"))
 L.record(grad_saturating_at_1e3=abs(sat_grad[i]), grad_non_saturating_at_1e3=abs(ns_grad[i]))
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
@@ -613,9 +617,12 @@ first, last = snaps.frames[at[0]][0], snaps.frames[at[-1]][0]
 in_data = (grid > 1.0) & (grid < 3.0)          # where p_data has most of its mass
 d_dev_first = np.abs(snaps.frames[at[0]][1][in_data] - 0.5).max()
 d_dev_last = np.abs(snaps.frames[at[-1]][1][in_data] - 0.5).max()
-print(f"mean of G(z): {first.mean():.3f} → {last.mean():.3f}   (data: 2.0)")
-print(f"std  of G(z): {first.std():.3f} → {last.std():.3f}   (data: 0.5)")
-print(f"max |D(x) − 1/2| on 1 < x < 3: {d_dev_first:.3f} → {d_dev_last:.3f}")
+print(L.t(f"G(z) 的均值：{first.mean():.3f} → {last.mean():.3f}（数据：2.0）",
+          f"mean of G(z): {first.mean():.3f} → {last.mean():.3f}   (data: 2.0)"))
+print(L.t(f"G(z) 的标准差：{first.std():.3f} → {last.std():.3f}（数据：0.5）",
+          f"std  of G(z): {first.std():.3f} → {last.std():.3f}   (data: 0.5)"))
+print(L.t(f"1 < x < 3 上 |D(x) − 1/2| 的最大值：{d_dev_first:.3f} → {d_dev_last:.3f}",
+          f"max |D(x) − 1/2| on 1 < x < 3: {d_dev_first:.3f} → {d_dev_last:.3f}"))
 L.record(toy_mean_start=first.mean(), toy_mean_end=last.mean(), toy_std_end=last.std(), toy_d_dev_end=d_dev_last)
 L.record_history("toy", toy_history)
 assert abs(last.mean() - 2.0) < 0.5 * abs(first.mean() - 2.0), "the generator should have moved onto the data"
@@ -962,13 +969,15 @@ for _ in range(2):
 g, d = tiny_pair()
 d.compile(loss="binary_crossentropy", optimizer=sgd())
 X = np.concatenate([real_8, g.predict(noise_4, verbose=0)])
-watch("D", "d.train_on_batch  (trainable)", g, d, lambda: d.train_on_batch(X, labels_2m))
+watch("D", "d.train_on_batch  " + L.t("（可训练）", "(trainable)"), g, d, lambda: d.train_on_batch(X, labels_2m))
 d.trainable = False
-watch("D", "d.train_on_batch  (after False)", g, d, lambda: d.train_on_batch(X, labels_2m))
+watch("D", "d.train_on_batch  " + L.t("（设为 False 后）", "(after False)"), g, d, lambda: d.train_on_batch(X, labels_2m))
 
-print(f"{'':<3}{'call':<34}{'G changed':<11}{'D changed':<11}warnings")
+print(f"{'':<3}" + L.t(f"{'调用':<32}{'G 变了吗':<9}{'D 变了吗':<9}警告数",
+                       f"{'call':<34}{'G changed':<11}{'D changed':<11}warnings"))
+yes_no = {True: L.t("是", "True"), False: L.t("否", "False")}
 for recipe, call, g_changed, d_changed, n_warn in rows:
-    print(f"{recipe:<3}{call:<34}{str(g_changed):<11}{str(d_changed):<11}{n_warn}")
+    print(f"{recipe:<3}{call:<34}{yes_no[bool(g_changed)]:<11}{yes_no[bool(d_changed)]:<11}{n_warn}")
 
 moved = {(r, c): (gm, dm) for r, c, gm, dm, _ in rows}
 L.record(keras3_recipe_B_d_trains=moved[("B", "d.train_on_batch(X, y)")][1],

@@ -95,7 +95,7 @@ def show_grids(panels, name, nrow=8, size=4.0):
     return L.show(fig, name)
 
 
-print("keras", keras.__version__, "· backend", keras.backend.backend())
+print("keras", keras.__version__, L.t("· 后端", "· backend"), keras.backend.backend())
 
 # %% [markdown] lang="zh"
 # ## 1 · 同一个博弈，换一副网络
@@ -204,8 +204,8 @@ x28 = np.zeros((1, 28, 28, 1), "float32")
 z7 = np.zeros((1, 7, 7, 128), "float32")
 down = layers.Conv2D(64, 4, strides=2, padding="same")(x28)
 up = layers.Conv2DTranspose(64, 4, strides=2, padding="same")(z7)
-print("Conv2D stride 2:          ", x28.shape[1:], "->", tuple(down.shape[1:]))
-print("Conv2DTranspose stride 2: ", z7.shape[1:], "->", tuple(up.shape[1:]))
+print(L.t("Conv2D，步长 2：         ", "Conv2D stride 2:          "), x28.shape[1:], "->", tuple(down.shape[1:]))
+print(L.t("Conv2DTranspose，步长 2：", "Conv2DTranspose stride 2: "), z7.shape[1:], "->", tuple(up.shape[1:]))
 assert down.shape[1] == 14 and up.shape[1] == 14
 
 # <Cx, y> == <x, C^T y>: the transposed convolution is the adjoint of the strided one (same kernel).
@@ -293,7 +293,8 @@ for mine, theirs in [(my_generator(), nets.dcgan_generator(100, (28, 28, 1))),
                      (my_discriminator(), nets.dcgan_discriminator((28, 28, 1)))]:
     assert layout(mine) == layout(theirs), (layout(mine), layout(theirs))
     assert mine.count_params() == theirs.count_params()
-    print(f"{theirs.name:<14} {len(theirs.layers)} layers, {theirs.count_params():,} parameters: same as ours")
+    print(f"{theirs.name:<14} " + L.t(f"{len(theirs.layers)} 层，{theirs.count_params():,} 个参数：与我们的相同",
+                                     f"{len(theirs.layers)} layers, {theirs.count_params():,} parameters: same as ours"))
 
 # %% [markdown] lang="zh"
 # 一致。以后直接用 `gankit.models.DCGAN`：它把这两个网络、$z\sim\mathcal N(0, I_{100})$ 和论文的 Adam 设置
@@ -375,13 +376,13 @@ assert all(dcgan_rules.values())
 
 # The drawn weights really have standard deviation 0.02 (the largest kernel: 4*4*128*64 numbers) ...
 kernel = max((l.kernel for l in model.generator.layers if hasattr(l, "kernel")), key=lambda w: np.prod(w.shape))
-print(f"std of a {tuple(kernel.shape)} kernel: {np.std(kernel):.4f}")
+print(L.t(f"{tuple(kernel.shape)} 卷积核的标准差：{np.std(kernel):.4f}", f"std of a {tuple(kernel.shape)} kernel: {np.std(kernel):.4f}"))
 assert abs(np.std(kernel) - 0.02) < 0.002
 # ... and the default optimizers are the paper's Adam(2e-4, beta_1=0.5), one per network.
 model.compile()
 for opt in (model.g_optimizer, model.d_optimizer):
     assert np.isclose(opt.learning_rate.numpy(), 2e-4) and np.isclose(float(opt.beta_1), 0.5)
-print("optimizers:", type(model.g_optimizer).__name__, model.g_optimizer.learning_rate.numpy(), model.g_optimizer.beta_1)
+print(L.t("优化器：", "optimizers:"), type(model.g_optimizer).__name__, model.g_optimizer.learning_rate.numpy(), model.g_optimizer.beta_1)
 
 # %% [markdown] lang="zh"
 # ## 3 · 误区：DCGAN 的判别器有池化层？生成器损失里有 KL 项？
@@ -431,12 +432,12 @@ D_real, D_fake = 1 / (1 + np.exp(-real_logits)), 1 / (1 + np.exp(-fake_logits)) 
 
 g_by_hand = -np.mean(np.log(D_fake))                                   # -E[log D(G(z))], nothing else
 V = np.mean(np.log(D_real)) + np.mean(np.log(1 - D_fake))               # V(D, G)
-print(f"generator loss: by hand {g_by_hand:.5f}   gankit {float(model.g_loss_fn(fake_logits)):.5f}")
-print(f"discriminator loss: -V = {-V:.5f}   gankit {float(model.d_loss_fn(real_logits, fake_logits)):.5f}")
+print(L.t("生成器损失：手算 ", "generator loss: by hand ") + f"{g_by_hand:.5f}   gankit {float(model.g_loss_fn(fake_logits)):.5f}")
+print(L.t("判别器损失：", "discriminator loss: ") + f"-V = {-V:.5f}   gankit {float(model.d_loss_fn(real_logits, fake_logits)):.5f}")
 assert model.g_loss_fn is losses.nonsaturating_g_loss
 assert np.isclose(g_by_hand, float(model.g_loss_fn(fake_logits)), rtol=1e-4)
 assert np.isclose(-V, float(model.d_loss_fn(real_logits, fake_logits)), rtol=1e-4)
-print("sub-networks:", [layer.name for layer in model.layers])
+print(L.t("子网络：", "sub-networks:"), [layer.name for layer in model.layers])
 assert [layer.name for layer in model.layers] == ["generator", "discriminator"]   # no encoder q(z|X)
 
 # %% [markdown] lang="zh"
@@ -523,8 +524,8 @@ def train_briefly(gan, label):
     start = time.time()
     logs = gan.fit(cmp_data, epochs=1, callbacks=L.callbacks(label, resume=False), verbose=0).history
     seconds = time.time() - start
-    print(f"{label:<28} {CMP_STEPS} steps in {seconds:5.1f} s   d_loss {logs['d_loss'][-1]:.3f}   "
-          f"g_loss {logs['g_loss'][-1]:.3f}")
+    print(f"{label:<28} " + L.t(f"{CMP_STEPS} 步用时 {seconds:5.1f} 秒", f"{CMP_STEPS} steps in {seconds:5.1f} s")
+          + f"   d_loss {logs['d_loss'][-1]:.3f}   g_loss {logs['g_loss'][-1]:.3f}")
     return seconds
 
 
@@ -532,12 +533,12 @@ keras.utils.set_random_seed(0)
 before = models.GAN(generator=nets.keras2_generator(), discriminator=nets.keras2_discriminator(),
                     latent_dim=100, seed=0)
 before.compile(g_optimizer=sgd_nesterov(), d_optimizer=sgd_nesterov())
-before_seconds = train_briefly(before, "before (Keras 2 net, SGD)")
+before_seconds = train_briefly(before, L.t("改进前（Keras 2 网络，SGD）", "before (Keras 2 net, SGD)"))
 
 keras.utils.set_random_seed(0)
 after = models.DCGAN(image_shape=(28, 28, 1), seed=0)
 after.compile()
-after_seconds = train_briefly(after, "after (DCGAN, Adam)")
+after_seconds = train_briefly(after, L.t("改进后（DCGAN，Adam）", "after (DCGAN, Adam)"))
 L.record(before_seconds=before_seconds, after_seconds=after_seconds)
 
 show_grids([(tt("真实图像", "real images"), real_images[:64]),
@@ -620,8 +621,8 @@ fig, ax = plt.subplots(figsize=(6, 3.2))
 for m in (0.9, 0.99):
     ax.plot(steps, m ** steps, label=f"m = {m}")
 ax.axvline(CMP_STEPS, color="gray", ls=":", label=tt(f"本节训练步数 ({CMP_STEPS})", f"steps trained here ({CMP_STEPS})"))
-ax.set_xlabel("training step t")
-ax.set_ylabel("weight of the initial value, m^t")
+ax.set_xlabel(tt("训练步数 t", "training step t"))
+ax.set_ylabel(tt("初始值的权重 m^t", "weight of the initial value, m^t"))
 ax.set_title(tt("滑动平均还记得多少初始值", "How much of the initial value the moving average remembers"))
 ax.legend()
 ax.grid(alpha=0.3)
@@ -630,9 +631,9 @@ L.show(fig, "bn_momentum_memory")
 keras.utils.set_random_seed(0)
 twin = models.DCGAN(generator=nets.dcgan_generator(100, (28, 28, 1), bn_momentum=0.99), seed=0)
 twin.compile()
-twin_seconds = train_briefly(twin, "twin (BN momentum 0.99)")
+twin_seconds = train_briefly(twin, L.t("孪生模型（BN 动量 0.99）", "twin (BN momentum 0.99)"))
 drift = max(float(np.max(np.abs(a - b))) for a, b in zip(after.generator.trainable_weights, twin.generator.trainable_weights))
-print(f"largest difference between the twins' trainable weights: {drift:.2g}")
+print(L.t(f"两个孪生模型可训练权重的最大差异：{drift:.2g}", f"largest difference between the twins' trainable weights: {drift:.2g}"))
 
 # %%
 def first_bn_statistics(gan, z):
@@ -646,7 +647,8 @@ z64 = after.latent(64, seed=0)
 panels, contrast = [], {}
 for name, gan in (("0.9", after), ("0.99", twin)):
     moving, actual = first_bn_statistics(gan, z64)
-    print(f"momentum {name:<5} first BN layer: moving variance {moving:.3f}   true batch variance {actual:.3f}")
+    print(L.t(f"动量 {name:<5} 第一个 BN 层：滑动方差 {moving:.3f}   批次的真实方差 {actual:.3f}",
+              f"momentum {name:<5} first BN layer: moving variance {moving:.3f}   true batch variance {actual:.3f}"))
     for training in (False, True):
         images = gan.generate(z=z64, training=training)
         contrast[name, training] = float(images.std())
@@ -688,7 +690,8 @@ for training in (False, True):
     a = after.generate(z=z64, training=training)[:8]
     b = after.generate(z=z_other, training=training)[:8]
     gap = float(np.max(np.abs(a - b)))
-    print(f"training={training!s:<5}: largest pixel difference for the same 8 z in two batches = {gap:.4f}")
+    print(f"training={training!s:<5}: " + L.t(f"同样 8 个 z 放在两个批次里，像素的最大差异 = {gap:.4f}",
+                                             f"largest pixel difference for the same 8 z in two batches = {gap:.4f}"))
     if training:
         assert gap > 1e-3, "batch statistics make each image depend on its batch-mates"
     else:
@@ -753,7 +756,8 @@ BATCH = L.pick(full=128, quick=64)    # 128 as in the DCGAN paper
 DATASET = L.pick(full=DATASET, quick="fashion_mnist")      # quick mode: always a slice of Fashion-MNIST
 IMAGE_SHAPE = {"fashion_mnist": (28, 28, 1), "mnist": (28, 28, 1), "anime_faces": (64, 64, 3)}[DATASET]
 train_ds = data.load(DATASET, batch_size=BATCH, limit=L.pick(None, 512), labels=False)
-print(f"{DATASET}: {IMAGE_SHAPE}, {len(train_ds)} batches of {BATCH} per epoch, {EPOCHS} epochs")
+print(L.t(f"{DATASET}：{IMAGE_SHAPE}，每轮 {len(train_ds)} 个批次（每批 {BATCH}），共 {EPOCHS} 轮",
+          f"{DATASET}: {IMAGE_SHAPE}, {len(train_ds)} batches of {BATCH} per epoch, {EPOCHS} epochs"))
 L.save_grid(next(iter(train_ds))[:64], "real_samples")
 
 # %%
@@ -764,7 +768,8 @@ sample_grid = viz.SampleGrid(L.out / "samples", n=64, seed=0)
 start = time.time()
 history = model.fit(train_ds, epochs=EPOCHS, callbacks=[*L.callbacks("dcgan"), sample_grid], verbose=0)
 train_seconds = time.time() - start
-print(f"{EPOCHS} epochs in {train_seconds:.0f} s; pictures in {sample_grid.folder}")
+print(L.t(f"{EPOCHS} 轮用时 {train_seconds:.0f} 秒；图片在 {sample_grid.folder}",
+          f"{EPOCHS} epochs in {train_seconds:.0f} s; pictures in {sample_grid.folder}"))
 L.record_history("dcgan", history)
 L.record(dataset=DATASET, epochs=EPOCHS, train_seconds=train_seconds)
 assert np.all(np.isfinite(history.history["d_loss"])) and np.all(np.isfinite(history.history["g_loss"]))
@@ -852,12 +857,13 @@ ax.set_title(tt("插值路径上隐向量的范数", "Norm of the latent vector 
 ax.legend()
 ax.grid(alpha=0.3)
 L.show(fig, "interpolation_norms")
-print(f"||z|| of 10,000 draws: {lo:.2f} .. {hi:.2f};  linear midpoint {norm_linear[10]:.2f};  slerp midpoint {norm_slerp[10]:.2f}")
+print(L.t(f"10,000 次抽样的 ||z||：{lo:.2f} .. {hi:.2f}；直线插值中点 {norm_linear[10]:.2f}；球面插值中点 {norm_slerp[10]:.2f}",
+          f"||z|| of 10,000 draws: {lo:.2f} .. {hi:.2f};  linear midpoint {norm_linear[10]:.2f};  slerp midpoint {norm_slerp[10]:.2f}"))
 assert norm_linear.min() < lo <= norm_slerp.min() + 0.5
 
 for spherical in (False, True):
     name = "interpolation_slerp" if spherical else "interpolation_linear"
-    print(tt("球面插值（slerp）：" if spherical else "直线插值：", "spherical (slerp):" if spherical else "linear:"))
+    print(L.t("球面插值（slerp）：" if spherical else "直线插值：", "spherical (slerp):" if spherical else "linear:"))
     L.save_grid(viz.interpolation_strip(model, rows=4, steps=10, seed=1, spherical=spherical), name, nrow=10)
 
 # %% [markdown] lang="zh"
@@ -909,8 +915,8 @@ walk = np.concatenate([[z + a * delta for a in alphas] for z in base]).astype("f
 walk_images = model.generate(z=walk)
 L.save_grid(walk_images, "vector_arithmetic", nrow=len(alphas))
 column_brightness = walk_images.reshape(len(base), len(alphas), -1).mean(axis=(0, 2))
-print("alpha:      " + " ".join(f"{a:6.2f}" for a in alphas))
-print("brightness: " + " ".join(f"{b:6.3f}" for b in column_brightness))
+print(L.t("插值系数 alpha：", "alpha:      ") + " ".join(f"{a:6.2f}" for a in alphas))
+print(L.t("亮度： ", "brightness: ") + " ".join(f"{b:6.3f}" for b in column_brightness))
 L.record(brightness_gain=float(column_brightness[-1] - column_brightness[0]))
 
 # %% [markdown] lang="zh"
@@ -960,7 +966,7 @@ ax.hist(scores, bins=40, color="C0")
 ax.axvline(scores[ranked[N_KEEP - 1]], color="C2", ls="--", label=tt("前 5% 的门槛", "top-5% threshold"))
 ax.axvline(scores[ranked[-N_KEEP]], color="C3", ls="--", label=tt("后 5% 的门槛", "bottom-5% threshold"))
 ax.set_xlabel("D(G(z))")
-ax.set_ylabel("count")
+ax.set_ylabel(tt("张数", "count"))
 ax.set_title(tt(f"判别器给 {len(pool)} 张生成图的打分", f"Discriminator scores of {len(pool)} generated pictures"))
 ax.legend()
 L.show(fig, "nice_scores")
@@ -969,8 +975,9 @@ show_grids([(tt(f"D 打分最高的 5%（均值 {scores[ranked[:N_KEEP]].mean():
             (tt(f"D 打分最低的 5%（均值 {scores[ranked[-N_KEEP:]].mean():.3f}）",
                 f"bottom 5% by D (mean {scores[ranked[-N_KEEP:]].mean():.3f})"), bottom)],
            "nice_top_bottom")
-print(f"mean distance between pictures: top 5% {spread(top):.2f}   random 64 {spread(everyone):.2f}   "
-      f"bottom 5% {spread(bottom):.2f}")
+print(L.t(f"图片之间的平均距离：前 5% {spread(top):.2f}   随机 64 张 {spread(everyone):.2f}   后 5% {spread(bottom):.2f}",
+          f"mean distance between pictures: top 5% {spread(top):.2f}   random 64 {spread(everyone):.2f}   "
+          f"bottom 5% {spread(bottom):.2f}"))
 L.record(nice_top_score=float(scores[ranked[:N_KEEP]].mean()), nice_spread_top=spread(top),
          nice_spread_random=spread(everyone))
 assert scores[ranked[:N_KEEP]].min() >= scores[ranked[-N_KEEP:]].max()
@@ -1009,11 +1016,12 @@ assert scores[ranked[:N_KEEP]].min() >= scores[ranked[-N_KEEP:]].max()
 path = L.path("dcgan.keras")
 model.save(path)
 reloaded = keras.models.load_model(path)
-print(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB, reloaded as {type(reloaded).__name__}")
+print(L.t(f"{path.name}：{path.stat().st_size / 1e6:.1f} MB，重新加载为 {type(reloaded).__name__}",
+          f"{path.name}: {path.stat().st_size / 1e6:.1f} MB, reloaded as {type(reloaded).__name__}"))
 assert type(reloaded) is models.DCGAN and reloaded.latent_dim == model.latent_dim
 np.testing.assert_allclose(reloaded.generate(16, seed=123), model.generate(16, seed=123), atol=1e-6)
 np.testing.assert_allclose(reloaded.score(pool[:64]), model.score(pool[:64]), atol=1e-6)
-print(tt("加载后的模型对同一个种子生成了相同的图片。", "The reloaded model generates the same pictures for the same seed."))
+print(L.t("加载后的模型对同一个种子生成了相同的图片。", "The reloaded model generates the same pictures for the same seed."))
 
 # %% [markdown] lang="zh"
 # ## 9 · 本课的指标

@@ -149,7 +149,8 @@ flat = x_reg.reshape(N_REG, -1)
 # 1) closed-form least squares: W = argmin ||onehot @ W - flat||^2
 W_ls = np.linalg.lstsq(onehot, flat, rcond=None)[0]                 # (10, 784)
 class_means = np.stack([flat[y_reg == k].mean(axis=0) for k in range(10)])
-print(f"least squares vs per-class mean: largest difference {np.abs(W_ls - class_means).max():.2e}")
+print(L.t(f"最小二乘解与各类均值的最大差异：{np.abs(W_ls - class_means).max():.2e}",
+          f"least squares vs per-class mean: largest difference {np.abs(W_ls - class_means).max():.2e}"))
 assert np.allclose(W_ls, class_means, atol=1e-4)
 
 # 2) the same model trained by gradient descent, as a "supervised text-to-image" network would be
@@ -158,7 +159,8 @@ regressor = keras.Sequential([keras.Input((10,)), layers.Dense(784, use_bias=Fal
 regressor.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
 regressor.fit(onehot, flat, batch_size=256, epochs=L.pick(full=5, quick=3), verbose=0)
 predicted = np.asarray(regressor(np.eye(10, dtype="float32")))
-print(f"gradient descent vs per-class mean: mean |difference| {np.abs(predicted - class_means).mean():.3f}")
+print(L.t(f"梯度下降的结果与各类均值的平均 |差异|：{np.abs(predicted - class_means).mean():.3f}",
+          f"gradient descent vs per-class mean: mean |difference| {np.abs(predicted - class_means).mean():.3f}"))
 
 
 def grey_share(images):
@@ -174,9 +176,9 @@ def sharpness(images):
 
 real_examples = np.stack([x_reg[y_reg == k][:3] for k in range(10)], axis=1).reshape(-1, 28, 28, 1)
 mean_images = class_means.reshape(10, 28, 28, 1)
-print(f"{'':24}{'grey share':>12}{'sharpness':>12}")
-print(f"{'real digits':24}{grey_share(x_reg[:2000]):>12.3f}{sharpness(x_reg[:2000]):>12.3f}")
-print(f"{'regression (= means)':24}{grey_share(predicted):>12.3f}{sharpness(predicted):>12.3f}")
+print(L.t(f"{'':24}{'灰色像素占比':>8}{'清晰度':>10}", f"{'':24}{'grey share':>12}{'sharpness':>12}"))
+print(L.t(f"{'真实数字':20}", f"{'real digits':24}") + f"{grey_share(x_reg[:2000]):>12.3f}{sharpness(x_reg[:2000]):>12.3f}")
+print(L.t(f"{'回归（= 均值）':17}", f"{'regression (= means)':24}") + f"{grey_share(predicted):>12.3f}{sharpness(predicted):>12.3f}")
 L.record(regression_grey_share=grey_share(predicted), real_grey_share=grey_share(x_reg[:2000]),
          regression_sharpness=sharpness(predicted), real_sharpness=sharpness(x_reg[:2000]))
 assert grey_share(mean_images) > 2 * grey_share(x_reg[:2000])      # the average is far greyer than any digit
@@ -262,15 +264,16 @@ labels = np.array([3, 7, 7, 0], dtype="int32")
 looked_up = np.asarray(embedding(labels))                            # builds the layer: a (10, 50) table
 table = np.asarray(embedding.embeddings)
 via_onehot = np.eye(10, dtype="float32")[labels] @ table             # one-hot(y) @ W
-print(f"embedding lookup vs one-hot @ W: largest difference {np.abs(looked_up - via_onehot).max():.1e}")
+print(L.t(f"嵌入查表与 one-hot @ W 的最大差异：{np.abs(looked_up - via_onehot).max():.1e}",
+          f"embedding lookup vs one-hot @ W: largest difference {np.abs(looked_up - via_onehot).max():.1e}"))
 assert np.allclose(looked_up, via_onehot)
 
 F_DEMO = 8
 demo = models.CGAN(filters=F_DEMO, seed=0)
-print("generator inputs:    ", [(t.name, tuple(t.shape)) for t in demo.generator.inputs])
-print("discriminator inputs:", [(t.name, tuple(t.shape)) for t in demo.discriminator.inputs])
-print("generator output:    ", tuple(demo.generator.outputs[0].shape))
-print("one row per class:   ", demo.class_rows(2))
+print(L.t("生成器的输入：  ", "generator inputs:    "), [(t.name, tuple(t.shape)) for t in demo.generator.inputs])
+print(L.t("判别器的输入：  ", "discriminator inputs:"), [(t.name, tuple(t.shape)) for t in demo.discriminator.inputs])
+print(L.t("生成器的输出：  ", "generator output:    "), tuple(demo.generator.outputs[0].shape))
+print(L.t("每个类别一行：  ", "one row per class:   "), demo.class_rows(2))
 sample = demo.generate(labels=[7, 7, 7], seed=0)                    # an untrained G: noise, but three "7"s
 assert sample.shape == (3, 28, 28, 1)
 try:
@@ -278,7 +281,7 @@ try:
 except ValueError as err:
     print(L.t("（演示，预期之中）标签 10 不在 0..9 里，模型拒绝并说明原因：",
               "(demonstration, expected) label 10 is not in 0..9, so the model refuses and says why:"))
-    print("    ValueError:", err)
+    print(f"    {type(err).__name__}:", err)  # the library's error message, in English
 else:
     raise AssertionError("a label outside 0..9 must be refused")
 
@@ -406,6 +409,7 @@ eval_labels = np.repeat(np.arange(10), L.pick(full=100, quick=20)).astype("int32
 variants = {"joint": dict(design="joint"),
             "joint, no mismatch": dict(design="joint", mismatch=False),
             "two_scores": dict(design="two_scores")}
+shown = {name: name for name in variants} | {"joint, no mismatch": L.t("joint，不加错配对", "joint, no mismatch")}
 trained, comparison = {}, {}
 for name, options in variants.items():
     keras.utils.set_random_seed(0)
@@ -418,8 +422,9 @@ for name, options in variants.items():
     acc = metrics.conditional_accuracy(samples, eval_labels, mnist_classifier) if mnist_classifier else float("nan")
     trained[name] = gan
     comparison[name] = dict(seconds=seconds, d_loss=logs["d_loss"][-1], g_loss=logs["g_loss"][-1], accuracy=acc)
-    print(f"{name:<20} {len(cmp_data)} steps in {seconds:5.1f} s   d_loss {logs['d_loss'][-1]:.3f}   "
-          f"g_loss {logs['g_loss'][-1]:.3f}   conditional accuracy {acc:.1%}")
+    print(f"{shown[name]:<20} " + L.t(f"{len(cmp_data)} 步用时 {seconds:5.1f} 秒", f"{len(cmp_data)} steps in {seconds:5.1f} s")
+          + f"   d_loss {logs['d_loss'][-1]:.3f}   g_loss {logs['g_loss'][-1]:.3f}   "
+          + L.t(f"条件准确率 {acc:.1%}", f"conditional accuracy {acc:.1%}"))
     assert np.isfinite(logs["d_loss"][-1]) and np.isfinite(logs["g_loss"][-1])
 L.record(**{f"compare.{name}.{key}": value for name, row in comparison.items() for key, value in row.items()})
 
@@ -493,10 +498,10 @@ def pair_score(gan, images, labels):
     return 1 / (1 + np.exp(-logits[:, -1]))                          # last column: the joint or the match logit
 
 
-print(f"{'':<22}{'D(x, right y)':>15}{'D(x, wrong y)':>15}")
+print(f"{'':<22}" + L.t(f"{'D(x, 正确的 y)':>12}{'D(x, 错误的 y)':>12}", f"{'D(x, right y)':>15}{'D(x, wrong y)':>15}"))
 for name, gan in trained.items():
     right, wrong = pair_score(gan, probe_x, probe_y), pair_score(gan, probe_x, probe_wrong)
-    print(f"{name:<22}{right.mean():>15.3f}{wrong.mean():>15.3f}")
+    print(f"{shown[name]:<22}{right.mean():>15.3f}{wrong.mean():>15.3f}")
     L.record(**{f"pair_gap.{name}": float(right.mean() - wrong.mean())})
     assert np.all(np.isfinite(right)) and np.all(np.isfinite(wrong))
 
@@ -550,7 +555,8 @@ CLASS_NAMES = {"mnist": [str(k) for k in range(10)],
                                  "sandal", "shirt", "sneaker", "bag", "boot"]}[DATASET]
 
 train_ds = data.load(DATASET, batch_size=BATCH, limit=L.pick(None, 1024), labels=True)
-print(f"{DATASET}: {len(train_ds)} batches of {BATCH} per epoch, {EPOCHS} epochs, filters={FILTERS}")
+print(L.t(f"{DATASET}：每轮 {len(train_ds)} 个批次（每批 {BATCH}），共 {EPOCHS} 轮，filters={FILTERS}",
+          f"{DATASET}: {len(train_ds)} batches of {BATCH} per epoch, {EPOCHS} epochs, filters={FILTERS}"))
 
 if DATASET == "mnist" and FILTERS == CMP_FILTERS:
     model = trained["joint"]                         # go on from section 3's design-1 model (same settings)
@@ -562,7 +568,8 @@ sample_grid = viz.SampleGrid(L.out / "samples", n=100, nrow=10, seed=0)
 start = time.time()
 history = model.fit(train_ds, epochs=EPOCHS, callbacks=[*L.callbacks("cgan"), sample_grid], verbose=0)
 train_seconds = time.time() - start
-print(f"{EPOCHS} epochs in {train_seconds:.0f} s ({train_seconds / 60:.1f} min)")
+print(L.t(f"{EPOCHS} 轮用时 {train_seconds:.0f} 秒（{train_seconds / 60:.1f} 分钟）",
+          f"{EPOCHS} epochs in {train_seconds:.0f} s ({train_seconds / 60:.1f} min)"))
 L.record_history("cgan", history)
 L.record(dataset=DATASET, epochs=EPOCHS, filters=FILTERS, train_seconds=train_seconds)
 assert np.all(np.isfinite(history.history["d_loss"])) and np.all(np.isfinite(history.history["g_loss"]))
@@ -591,13 +598,15 @@ grid = model.generate(z=grid_z, labels=grid_labels)
 assert grid.shape == (model.num_classes * PER_CLASS, 28, 28, 1)
 assert np.all(np.bincount(grid_labels) == PER_CLASS)
 L.save_grid(grid, "class_rows", nrow=PER_CLASS)
-print(tt("行：", "rows: ") + ", ".join(CLASS_NAMES))
+print(L.t("行：", "rows: ") + ", ".join(CLASS_NAMES))
 
 sevens = model.generate(8, labels=7, seed=9)                          # "give me eight 7s": one label for all
 assert sevens.shape == (8, 28, 28, 1)
 L.save_grid(sevens, "eight_sevens", nrow=8)
-print(f"grey share: real {grey_share(x_reg[:2000]):.3f}   CGAN samples {grey_share(grid):.3f}   "
-      f"regression {grey_share(predicted):.3f}")
+print(L.t(f"灰色像素占比：真实图像 {grey_share(x_reg[:2000]):.3f}   CGAN 样本 {grey_share(grid):.3f}   "
+          f"回归 {grey_share(predicted):.3f}",
+          f"grey share: real {grey_share(x_reg[:2000]):.3f}   CGAN samples {grey_share(grid):.3f}   "
+          f"regression {grey_share(predicted):.3f}"))
 L.record(cgan_grey_share=grey_share(grid))
 
 # %% [markdown] lang="zh"
@@ -626,7 +635,7 @@ if classifier is not None:
     predicted_class = probs.argmax(axis=1)
     accuracy = metrics.conditional_accuracy(samples, eval_labels, classifier)
     per_class = np.array([np.mean(predicted_class[eval_labels == k] == k) for k in range(model.num_classes)])
-    print(f"conditional accuracy on {len(samples)} samples: {accuracy:.1%}")
+    print(L.t(f"{len(samples)} 个样本上的条件准确率：{accuracy:.1%}", f"conditional accuracy on {len(samples)} samples: {accuracy:.1%}"))
     L.record(conditional_accuracy=accuracy)
     assert 0.0 <= accuracy <= 1.0 and np.isclose(accuracy, per_class.mean())
 

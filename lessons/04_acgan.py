@@ -132,7 +132,7 @@ print(f"Keras {keras.__version__} · TensorFlow {tf.__version__} · "
 # %%
 F_DEMO = 8
 demo = models.ACGAN(filters=F_DEMO, seed=0)
-print("discriminator outputs (source logit, class logits):", [tuple(t.shape) for t in demo.discriminator.outputs])
+print(L.t("判别器的输出（真假 logit，类别 logits）：", "discriminator outputs (source logit, class logits):"), [tuple(t.shape) for t in demo.discriminator.outputs])
 assert [tuple(t.shape) for t in demo.discriminator.outputs] == [(None, 1), (None, 10)]
 
 test_x, test_y, _ = data.load_arrays("mnist", split="test")
@@ -161,18 +161,22 @@ L_C = (log_softmax(real_class)[np.arange(128), real_labels].mean()
        + log_softmax(fake_class)[np.arange(128), c].mean())
 d_objective = L_S + L_C                                                          # D maximises this
 g_objective = L_C - L_S                                                          # G maximises this (saturating form)
-print(f"L_S = {L_S:.4f}   L_C = {L_C:.4f}   (log 1/10 = {np.log(0.1):.4f} per term for an untrained class head)")
-print(f"D maximises L_S + L_C = {d_objective:.4f};  G maximises L_C - L_S = {g_objective:.4f}")
+print(L.t(f"L_S = {L_S:.4f}   L_C = {L_C:.4f}（未训练的类别头每项约为 log 1/10 = {np.log(0.1):.4f}）",
+          f"L_S = {L_S:.4f}   L_C = {L_C:.4f}   (log 1/10 = {np.log(0.1):.4f} per term for an untrained class head)"))
+print(L.t(f"D 最大化 L_S + L_C = {d_objective:.4f}；G 最大化 L_C - L_S = {g_objective:.4f}",
+          f"D maximises L_S + L_C = {d_objective:.4f};  G maximises L_C - L_S = {g_objective:.4f}"))
 
 # gankit's d_loss is -(L_S + L_C): lesson 1's discriminator loss plus two cross-entropies
 gankit_d_loss = float(losses.minimax_d_loss(real_source, fake_source)
                       + class_cross_entropy(real_labels, real_class) + class_cross_entropy(c, fake_class))
-print(f"-(L_S + L_C) by hand {-d_objective:.5f}   gankit's d_loss {gankit_d_loss:.5f}")
+print(L.t(f"手算 -(L_S + L_C) = {-d_objective:.5f}   gankit 的 d_loss = {gankit_d_loss:.5f}",
+          f"-(L_S + L_C) by hand {-d_objective:.5f}   gankit's d_loss {gankit_d_loss:.5f}"))
 assert np.isclose(-d_objective, gankit_d_loss, rtol=1e-4)
 # gankit's g_loss: the non-saturating -log P(S=real | X_fake) plus the fakes' cross-entropy (= -their L_C term)
 gankit_g_loss = float(losses.nonsaturating_g_loss(fake_source) + class_cross_entropy(c, fake_class))
 by_hand_g = -log_sigmoid(fake_source[:, 0]).mean() - log_softmax(fake_class)[np.arange(128), c].mean()
-print(f"G's loss by hand {by_hand_g:.5f}   gankit {gankit_g_loss:.5f}")
+print(L.t(f"手算 G 的损失 {by_hand_g:.5f}   gankit {gankit_g_loss:.5f}",
+          f"G's loss by hand {by_hand_g:.5f}   gankit {gankit_g_loss:.5f}"))
 assert np.isclose(by_hand_g, gankit_g_loss, rtol=1e-4)
 
 # %% [markdown] lang="zh"
@@ -208,12 +212,14 @@ assert np.isclose(by_hand_g, gankit_g_loss, rtol=1e-4)
 
 # %%
 body = [layer.name for layer in demo.discriminator.layers]
-print("discriminator layers:", ", ".join(body))
+print(L.t("判别器的层：", "discriminator layers:"), ", ".join(body))
 heads = {layer.name: layer for layer in demo.discriminator.layers if layer.name in ("source", "classes")}
 same_features = heads["source"].input is heads["classes"].input
-print(f"both heads read the same flattened features {tuple(heads['source'].input.shape)}: {same_features}")
+print(L.t(f"两个输出头读取同一份展平特征 {tuple(heads['source'].input.shape)}：{'是' if same_features else '否'}",
+          f"both heads read the same flattened features {tuple(heads['source'].input.shape)}: {same_features}"))
 assert same_features
-print(f"parameters: generator {demo.generator.count_params():,}, discriminator {demo.discriminator.count_params():,}")
+print(L.t(f"参数量：生成器 {demo.generator.count_params():,}，判别器 {demo.discriminator.count_params():,}",
+          f"parameters: generator {demo.generator.count_params():,}, discriminator {demo.discriminator.count_params():,}"))
 
 # %% [markdown] lang="zh"
 # ## 3 · 训练 ACGAN
@@ -250,7 +256,8 @@ CLASS_NAMES = {"mnist": [str(k) for k in range(10)],
                                  "sandal", "shirt", "sneaker", "bag", "boot"]}[DATASET]
 
 train_ds = data.load(DATASET, batch_size=BATCH, limit=L.pick(None, 1024), labels=True)
-print(f"{DATASET}: {len(train_ds)} batches of {BATCH} per epoch, {EPOCHS} epochs, filters={FILTERS}")
+print(L.t(f"{DATASET}：每轮 {len(train_ds)} 个批次（每批 {BATCH}），共 {EPOCHS} 轮，filters={FILTERS}",
+          f"{DATASET}: {len(train_ds)} batches of {BATCH} per epoch, {EPOCHS} epochs, filters={FILTERS}"))
 
 keras.utils.set_random_seed(0)
 model = models.ACGAN(filters=FILTERS, seed=0)
@@ -259,7 +266,8 @@ sample_grid = viz.SampleGrid(L.out / "samples", n=100, nrow=10, seed=0)       # 
 start = time.time()
 history = model.fit(train_ds, epochs=EPOCHS, callbacks=[*L.callbacks("acgan"), sample_grid], verbose=0)
 train_seconds = time.time() - start
-print(f"{EPOCHS} epochs in {train_seconds:.0f} s ({train_seconds / 60:.1f} min)")
+print(L.t(f"{EPOCHS} 轮用时 {train_seconds:.0f} 秒（{train_seconds / 60:.1f} 分钟）",
+          f"{EPOCHS} epochs in {train_seconds:.0f} s ({train_seconds / 60:.1f} min)"))
 L.record_history("acgan", history)
 L.record(dataset=DATASET, epochs=EPOCHS, filters=FILTERS, train_seconds=train_seconds)
 for key in ("d_loss", "g_loss", "d_class_acc"):
@@ -272,7 +280,7 @@ viz.plot_losses({k: history.history[k] for k in ("d_loss", "g_loss")}, ax=axes[0
 epochs_axis = np.arange(1, EPOCHS + 1)
 axes[1].plot(epochs_axis, history.history["d_class_acc"], "o-")
 axes[1].set_ylim(0, 1)
-axes[1].set_xlabel("epoch")
+axes[1].set_xlabel(tt("轮数", "epoch"))
 axes[1].set_ylabel("d_class_acc")
 axes[1].set_title(tt("类别头在真实训练图片上的准确率", "class head accuracy on real training pictures"))
 axes[1].grid(alpha=0.3)
@@ -311,18 +319,20 @@ eval_y = eval_y[:N_TEST].astype("int32")
 probs = model.classify(eval_x)
 assert probs.shape == (N_TEST, model.num_classes) and np.allclose(probs.sum(axis=1), 1.0, atol=1e-4)
 head_accuracy = float(np.mean(probs.argmax(axis=1) == eval_y))
-print(f"ACGAN class head on {N_TEST} {DATASET} test pictures: accuracy {head_accuracy:.2%}")
+print(L.t(f"ACGAN 的类别头在 {N_TEST} 张 {DATASET} 测试图片上的准确率：{head_accuracy:.2%}",
+          f"ACGAN class head on {N_TEST} {DATASET} test pictures: accuracy {head_accuracy:.2%}"))
 L.record(class_head_test_accuracy=head_accuracy)
 
 classifier = independent_classifier(DATASET)
 if classifier is not None:
     reference = float(np.mean(metrics.class_probabilities(eval_x, classifier).argmax(axis=1) == eval_y))
-    print(f"independent classifier on the same pictures:         accuracy {reference:.2%}")
+    print(L.t(f"独立分类器在同样图片上的准确率：              {reference:.2%}",
+              f"independent classifier on the same pictures:         accuracy {reference:.2%}"))
     L.record(independent_classifier_test_accuracy=reference)
 
 wrong = np.flatnonzero(probs.argmax(axis=1) != eval_y)[:16]
 if len(wrong):
-    print(tt("类别头认错的测试图片（标题：真实 → 预测）：", "test pictures the class head gets wrong (title: true → predicted):"))
+    print(L.t("类别头认错的测试图片（标题：真实 → 预测）：", "test pictures the class head gets wrong (title: true → predicted):"))
     fig, axes = plt.subplots(1, len(wrong), figsize=(1.1 * len(wrong), 1.6), squeeze=False)
     for ax, i in zip(axes[0], wrong):
         ax.imshow(eval_x[i, :, :, 0], cmap="gray", vmin=-1, vmax=1)
@@ -365,19 +375,21 @@ grid_labels = model.class_rows(PER_CLASS)
 grid = model.generate(z=grid_z, labels=grid_labels)
 assert grid.shape == (model.num_classes * PER_CLASS, 28, 28, 1)
 L.save_grid(grid, "class_rows", nrow=PER_CLASS)
-print(tt("行：", "rows: ") + ", ".join(CLASS_NAMES))
+print(L.t("行：", "rows: ") + ", ".join(CLASS_NAMES))
 
 gen_labels = model.class_rows(L.pick(full=500, quick=50))
 samples = model.generate(labels=gen_labels, seed=123)
 assert np.all(np.bincount(gen_labels, minlength=model.num_classes) == len(gen_labels) // model.num_classes)
 self_opinion = float(np.mean(model.classify(samples).argmax(axis=1) == gen_labels))
-print(f"D's own class head agrees with the requested class: {self_opinion:.1%}")
+print(L.t(f"D 自己的类别头与要求的类别一致：{self_opinion:.1%}",
+          f"D's own class head agrees with the requested class: {self_opinion:.1%}"))
 L.record(class_head_on_samples=self_opinion)
 if classifier is not None:
     accuracy = metrics.conditional_accuracy(samples, gen_labels, classifier)
     predicted_class = metrics.class_probabilities(samples, classifier).argmax(axis=1)
     per_class = np.array([np.mean(predicted_class[gen_labels == k] == k) for k in range(model.num_classes)])
-    print(f"independent classifier (conditional accuracy):      {accuracy:.1%}")
+    print(L.t(f"独立分类器（条件准确率）：      {accuracy:.1%}",
+              f"independent classifier (conditional accuracy):      {accuracy:.1%}"))
     L.record(conditional_accuracy=accuracy)
     assert 0.0 <= accuracy <= 1.0
 

@@ -123,7 +123,7 @@ tables = {
     L.t("x 唯一确定 c", "x determines c"): np.eye(K) / K,
 }
 for name, joint in tables.items():
-    print(f"{name:<24} I(c; x) = {mutual_information(joint):.3f} nats")
+    print(f"{name:<24} I(c; x) = {mutual_information(joint):.3f} " + L.t("奈特", "nats"))
 values = [mutual_information(t) for t in tables.values()]
 assert np.isclose(values[0], 0.0, atol=1e-9) and np.isclose(values[-1], np.log(K)) and 0 < values[1] < np.log(K)
 
@@ -176,8 +176,9 @@ def lower_bound(q):
 
 
 info = mutual_information(joint)
-print(f"I(c; x) = {info:.4f}   L_I with Q = posterior: {lower_bound(posterior):.4f}   "
-      f"L_I with a biased Q: {lower_bound(biased_q):.4f}")
+print(f"I(c; x) = {info:.4f}   " + L.t(f"Q 取后验时 L_I = {lower_bound(posterior):.4f}   Q 有偏时 L_I = {lower_bound(biased_q):.4f}",
+                                    f"L_I with Q = posterior: {lower_bound(posterior):.4f}   "
+                                    f"L_I with a biased Q: {lower_bound(biased_q):.4f}"))
 assert np.isclose(lower_bound(posterior), info) and lower_bound(biased_q) < info
 
 # %% [markdown] lang="zh"
@@ -222,11 +223,15 @@ assert np.isclose(lower_bound(posterior), info) and lower_bound(biased_q) < info
 
 # %%
 demo = models.InfoGAN(filters=8, seed=0)
-print(f"noise {demo.noise_dim} + categorical {demo.num_categories} (one-hot) + continuous {demo.num_continuous} "
-      f"= generator input {demo.latent_dim}")
-print("discriminator outputs (logit, Q categorical logits, Q continuous means):",
+print(L.t(f"噪声 {demo.noise_dim} + 类别编码 {demo.num_categories}（one-hot）+ 连续编码 {demo.num_continuous} "
+          f"= 生成器输入 {demo.latent_dim}",
+          f"noise {demo.noise_dim} + categorical {demo.num_categories} (one-hot) + continuous {demo.num_continuous} "
+          f"= generator input {demo.latent_dim}"))
+print(L.t("判别器的输出（logit、Q 的类别 logits、Q 的连续编码均值）：",
+          "discriminator outputs (logit, Q categorical logits, Q continuous means):"),
       [tuple(t.shape) for t in demo.discriminator.outputs])
-print(f"lambda: categorical {demo.lambda_category}, continuous {demo.lambda_continuous}")
+print(L.t(f"lambda：类别编码 {demo.lambda_category}，连续编码 {demo.lambda_continuous}",
+          f"lambda: categorical {demo.lambda_category}, continuous {demo.lambda_continuous}"))
 
 rng = np.random.default_rng(0)
 category = rng.integers(0, 10, 64)
@@ -238,10 +243,12 @@ log_q = log_q - np.log(np.exp(log_q).sum(axis=1, keepdims=True))           # log
 by_hand = (demo.lambda_category * -log_q[np.arange(64), category].mean()
            + demo.lambda_continuous * 0.5 * ((continuous - q_mu) ** 2).sum(axis=1).mean())
 gankit_info = float(demo.info_loss(category, continuous, q_logits, q_mu))
-print(f"-lambda * (learnable part of L_I): by hand {by_hand:.5f}   gankit {gankit_info:.5f}")
+print(L.t(f"-lambda * （L_I 中可学习的部分）：手算 {by_hand:.5f}   gankit {gankit_info:.5f}",
+          f"-lambda * (learnable part of L_I): by hand {by_hand:.5f}   gankit {gankit_info:.5f}"))
 assert np.isclose(by_hand, gankit_info, rtol=1e-4)
 L_I_estimate = log_q[np.arange(64), category].mean() + np.log(10)          # categorical part of L_I, in nats
-print(f"categorical L_I of the untrained model: {L_I_estimate:.3f} nats (at most log 10 = {np.log(10):.3f})")
+print(L.t(f"未训练模型的类别编码 L_I：{L_I_estimate:.3f} 奈特（最多 log 10 = {np.log(10):.3f}）",
+          f"categorical L_I of the untrained model: {L_I_estimate:.3f} nats (at most log 10 = {np.log(10):.3f})"))
 
 # %% [markdown] lang="zh"
 # 未训练的 $Q$ 只能瞎猜，类别编码的 $L_I$ 约为 0；训练的目标是把它推向 $\log 10$。
@@ -285,7 +292,8 @@ FILTERS = L.pick(full=32, quick=8)
 HIDDEN = L.pick(full=1024, quick=128)                # table 1's fully connected layer in G and D
 
 train_ds = data.load(DATASET, batch_size=BATCH, limit=L.pick(None, 1024), labels=False)   # no labels!
-print(f"{DATASET}: {len(train_ds)} batches of {BATCH} per epoch, {EPOCHS} epochs, filters={FILTERS}")
+print(L.t(f"{DATASET}：每轮 {len(train_ds)} 个批次（每批 {BATCH}），共 {EPOCHS} 轮，filters={FILTERS}",
+          f"{DATASET}: {len(train_ds)} batches of {BATCH} per epoch, {EPOCHS} epochs, filters={FILTERS}"))
 
 keras.utils.set_random_seed(0)
 model = models.InfoGAN(filters=FILTERS, hidden=HIDDEN, seed=0)
@@ -293,7 +301,8 @@ model.compile()
 start = time.time()
 history = model.fit(train_ds, epochs=EPOCHS, callbacks=L.callbacks("infogan"), verbose=0)
 train_seconds = time.time() - start
-print(f"{EPOCHS} epochs in {train_seconds:.0f} s ({train_seconds / 60:.1f} min)")
+print(L.t(f"{EPOCHS} 轮用时 {train_seconds:.0f} 秒（{train_seconds / 60:.1f} 分钟）",
+          f"{EPOCHS} epochs in {train_seconds:.0f} s ({train_seconds / 60:.1f} min)"))
 L.record_history("infogan", history)
 L.record(dataset=DATASET, epochs=EPOCHS, filters=FILTERS, hidden=HIDDEN, train_seconds=train_seconds)
 for key in ("d_loss", "g_loss", "info_loss"):
@@ -399,14 +408,14 @@ for i in range(model.num_continuous):
     grid = continuous_sweep(i, sweep_rows)
     assert grid.shape == (len(sweep_rows) * len(SWEEP), 28, 28, 1)
     L.save_grid(grid, f"continuous_sweep_c{i + 2}", nrow=len(SWEEP))
-    print(f"c{i + 2} from -2 to 2 →  mean slant per column: "
+    print(L.t(f"c{i + 2} 从 -2 到 2 →  每列的平均倾斜度：", f"c{i + 2} from -2 to 2 →  mean slant per column: ")
           + " ".join(f"{v:+.2f}" for v in slant(grid).reshape(len(sweep_rows), -1).mean(axis=0)))
 
 N_STATS = L.pick(full=2000, quick=200)
 codes = np.random.default_rng(1).uniform(-2, 2, (N_STATS, model.num_continuous)).astype("float32")
 stat_images = model.generate(N_STATS, seed=2, codes={"continuous": codes})
 stats = {"slant": slant(stat_images), "ink": ink(stat_images)}
-print(f"{'':6}" + "".join(f"{name:>10}" for name in stats))
+print(f"{'':6}" + L.t(f"{'倾斜度':>7}{'墨量':>8}", "".join(f"{name:>10}" for name in stats)))
 correlations = {}
 for i in range(model.num_continuous):
     row = {name: float(np.nan_to_num(np.corrcoef(codes[:, i], v)[0, 1])) for name, v in stats.items()}
@@ -416,7 +425,7 @@ L.record(**{f"corr.{code}.{name}": r for code, row in correlations.items() for n
 
 q_category, q_continuous = model.predict_codes(stat_images)
 recovery = [float(np.corrcoef(codes[:, i], q_continuous[:, i])[0, 1]) for i in range(model.num_continuous)]
-print("how well Q reads the continuous codes back (correlation):", ", ".join(f"{r:+.2f}" for r in recovery))
+print(L.t("Q 读回连续编码的准确程度（相关系数）：", "how well Q reads the continuous codes back (correlation):"), ", ".join(f"{r:+.2f}" for r in recovery))
 L.record(**{f"q_recovery.c{i + 2}": r for i, r in enumerate(recovery)})
 
 # %% [markdown] lang="zh"
@@ -499,16 +508,18 @@ if classifier is not None:
     generated = model.generate(len(gen_codes), seed=3, codes={"category": gen_codes})
     predicted = metrics.class_probabilities(generated, classifier).argmax(axis=1)
     counts_gen, mapping_gen, results["generation"] = best_matching(gen_codes, predicted)
-    print(f"generation:  code value -> class {mapping_gen}\n             unsupervised accuracy "
-          f"{results['generation']:.1%}")
+    print(L.t(f"生成：编码值 -> 类别 {mapping_gen}\n      无监督准确率 {results['generation']:.1%}",
+              f"generation:  code value -> class {mapping_gen}\n             unsupervised accuracy "
+              f"{results['generation']:.1%}"))
 
 test_x, test_y, _ = data.load_arrays(DATASET, split="test")
 N_TEST = L.pick(full=len(test_x), quick=1000)
 test_images = test_x[:N_TEST].astype("float32") / 127.5 - 1.0
 q_codes, _ = model.predict_codes(test_images)
 counts_rec, mapping_rec, results["recognition"] = best_matching(q_codes, test_y[:N_TEST])
-print(f"recognition: code value -> class {mapping_rec}\n             unsupervised accuracy "
-      f"{results['recognition']:.1%}  ({N_TEST} {DATASET} test pictures)")
+print(L.t(f"识别：编码值 -> 类别 {mapping_rec}\n      无监督准确率 {results['recognition']:.1%}（{N_TEST} 张 {DATASET} 测试图片）",
+          f"recognition: code value -> class {mapping_rec}\n             unsupervised accuracy "
+          f"{results['recognition']:.1%}  ({N_TEST} {DATASET} test pictures)"))
 L.record(**{f"unsupervised_accuracy.{name}": acc for name, acc in results.items()})
 assert all(0.0 <= acc <= 1.0 for acc in results.values())
 

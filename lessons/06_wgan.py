@@ -135,9 +135,10 @@ js_values = np.array([js(p_real, uniform_pdf(t)) for t in thetas])
 w_values = np.array([w1(p_real, uniform_pdf(t)) for t in thetas])
 
 disjoint = np.abs(thetas) >= 0.5 + 1e-9
-print(f"log 2 = {np.log(2):.4f}; JS for disjoint supports: min {js_values[disjoint].min():.4f}, "
-      f"max {js_values[disjoint].max():.4f}")
-print(f"W1 - |theta|: largest gap {np.abs(w_values - np.abs(thetas)).max():.4f}")
+print(f"log 2 = {np.log(2):.4f}; " + L.t("支撑集不相交时的 JS：", "JS for disjoint supports: ")
+      + f"min {js_values[disjoint].min():.4f}, max {js_values[disjoint].max():.4f}")
+print("W1 - |theta|" + L.t(f"：最大差距 {np.abs(w_values - np.abs(thetas)).max():.4f}",
+                          f": largest gap {np.abs(w_values - np.abs(thetas)).max():.4f}"))
 assert np.allclose(js_values[disjoint], np.log(2), atol=1e-3)   # flat at log 2 ...
 assert np.allclose(np.gradient(js_values, thetas)[np.abs(thetas) > 0.6], 0.0, atol=1e-2)  # ... so no gradient
 assert np.allclose(w_values, np.abs(thetas), atol=1e-3)          # W1 = |theta|: it says how far
@@ -239,8 +240,9 @@ def expect(p, f):
 
 
 p_r = 0.5 * normal_pdf(-2.0, 0.5) + 0.5 * normal_pdf(2.0, 0.5)
-candidates = {"collapsed": normal_pdf(2.0, 0.5), "broad": normal_pdf(0.0, 2.1)}
-print(f"{'p_g':<10}{'KL(pg||pr)':>11}{'KL(pr||pg)':>11}{'JS':>8}{'E[-log D*]':>12}{'identity':>10}")
+COLLAPSED, BROAD = L.t("坍缩", "collapsed"), L.t("宽而散", "broad")
+candidates = {COLLAPSED: normal_pdf(2.0, 0.5), BROAD: normal_pdf(0.0, 2.1)}
+print(f"{'p_g':<10}{'KL(pg||pr)':>11}{'KL(pr||pg)':>11}{'JS':>8}{'E[-log D*]':>12}" + L.t(f"{'恒等式右边':>6}", f"{'identity':>10}"))
 neglog = {}
 for name, p_g in candidates.items():
     d_star = np.clip(p_r / (p_r + p_g + 1e-300), 1e-300, 1.0)
@@ -249,7 +251,7 @@ for name, p_g in candidates.items():
     assert abs(lhs - rhs) < 1e-4
     neglog[name] = lhs
     print(f"{name:<10}{kl_x(p_g, p_r):>11.3f}{kl_x(p_r, p_g):>11.3f}{js_x(p_r, p_g):>8.3f}{lhs:>12.3f}{rhs:>10.3f}")
-assert neglog["collapsed"] < neglog["broad"]
+assert neglog[COLLAPSED] < neglog[BROAD]
 
 fig, ax = plt.subplots(figsize=(8, 3))
 ax.plot(x, p_r, "k--", label="$p_r$")
@@ -336,8 +338,8 @@ F_g = np.searchsorted(np.sort(fake_1d), t, side="right") / len(fake_1d)
 slope = np.sign(F_g - F_r)                        # |f'| <= 1: a 1-Lipschitz critic
 f_star = np.concatenate([[0.0], np.cumsum(0.5 * (slope[1:] + slope[:-1]) * np.diff(t))])
 dual = float(np.mean(np.interp(real_1d, t, f_star)) - np.mean(np.interp(fake_1d, t, f_star)))
-print(f"primal (sorted pairing) W1 = {primal:.4f}")
-print(f"dual E_r[f*] - E_g[f*]     = {dual:.4f}")
+print(L.t(f"原问题（排序配对）W1 = {primal:.4f}", f"primal (sorted pairing) W1 = {primal:.4f}"))
+print(L.t(f"对偶问题 E_r[f*] - E_g[f*] = {dual:.4f}", f"dual E_r[f*] - E_g[f*]     = {dual:.4f}"))
 assert abs(primal - dual) < 0.01
 assert np.all(np.abs(np.diff(f_star)) <= np.diff(t) + 1e-9)  # f* is 1-Lipschitz
 
@@ -522,7 +524,7 @@ fake_b = np.random.default_rng(2).uniform(-1, 1, (6, 28, 28, 1)).astype("float32
 alpha = np.random.default_rng(3).uniform(0, 1, (6, 1, 1, 1)).astype("float32")
 ours = float(penalty_by_hand(critic, real_b, fake_b, alpha))
 lib = float(losses.gradient_penalty(critic, real_b, fake_b, weight=10.0, alpha=alpha))
-print(f"by hand {ours:.6f}   gankit.losses.gradient_penalty {lib:.6f}")
+print(L.t(f"手算 {ours:.6f}", f"by hand {ours:.6f}") + f"   gankit.losses.gradient_penalty {lib:.6f}")
 assert abs(ours - lib) < 1e-5 * max(1.0, abs(ours))
 
 w = np.random.default_rng(4).normal(size=28 * 28).astype("float32")
@@ -534,7 +536,8 @@ def linear(v, training=False):
 
 
 gp_linear = float(losses.gradient_penalty(linear, real_b, fake_b))
-print(f"linear critic, ||w|| = 2.5: penalty {gp_linear:.4f}, expected 10 * (2.5 - 1)^2 = {10 * 1.5 ** 2:.4f}")
+print(L.t(f"线性评论家，||w|| = 2.5：惩罚项 {gp_linear:.4f}，应为 10 * (2.5 - 1)^2 = {10 * 1.5 ** 2:.4f}",
+          f"linear critic, ||w|| = 2.5: penalty {gp_linear:.4f}, expected 10 * (2.5 - 1)^2 = {10 * 1.5 ** 2:.4f}"))
 assert abs(gp_linear - 22.5) < 1e-3
 # real == fake: the gradient may be 0 at x_hat, the epsilon keeps everything finite
 assert np.isfinite(float(losses.gradient_penalty(critic, real_b, real_b)))
@@ -655,8 +658,10 @@ for seed in SEEDS:
         t0 = time.time()
         ring[kind, seed] = train_ring(kind, seed)
         r = ring[kind, seed]
-        print(f"{kind:<8} seed {seed}: {r['covered']}/8 modes, {100 * r['hq']:5.1f}% high quality "
-              f"({time.time() - t0:.0f} s)")
+        print(L.t(f"{kind:<8} 种子 {seed}：覆盖 {r['covered']}/8 个峰，高质量样本 {100 * r['hq']:5.1f}%"
+                  f"（{time.time() - t0:.0f} 秒）",
+                  f"{kind:<8} seed {seed}: {r['covered']}/8 modes, {100 * r['hq']:5.1f}% high quality "
+                  f"({time.time() - t0:.0f} s)"))
 ring_seconds = time.time() - start
 print(L.t(f"圆环实验共用时 {ring_seconds / 60:.1f} 分钟", f"ring experiments: {ring_seconds / 60:.1f} minutes"))
 L.record(ring_minutes=ring_seconds / 60)
@@ -677,7 +682,8 @@ for row, seed in enumerate(SEEDS):
         ax = axes[row, col]
         ax.scatter(*r["samples"].T, s=2, alpha=0.3, color=f"C{col - 1}")
         ax.scatter(*centres.T, s=30, marker="x", color="k")
-        ax.set_title(f"{kind} · seed {seed}: {r['covered']}/8, HQ {100 * r['hq']:.0f}%", fontsize=9)
+        ax.set_title(tt(f"{kind} · 种子 {seed}：{r['covered']}/8，高质量 {100 * r['hq']:.0f}%",
+                        f"{kind} · seed {seed}: {r['covered']}/8, HQ {100 * r['hq']:.0f}%"), fontsize=9)
     for ax in axes[row]:
         ax.set_xlim(-3, 3)
         ax.set_ylim(-3, 3)
@@ -687,7 +693,7 @@ for row, seed in enumerate(SEEDS):
 fig.tight_layout()
 L.show(fig, "ring_samples")
 
-print(f"{'':<9}" + "".join(f"seed {s:<6}" for s in SEEDS) + L.t("平均高质量比例", "mean HQ share"))
+print(f"{'':<9}" + "".join(L.t(f"种子 {s:<6}", f"seed {s:<6}") for s in SEEDS) + L.t("平均高质量比例", "mean HQ share"))
 for kind in KINDS:
     print(f"{kind:<9}" + "".join(f"{ring[kind, s]['covered']}/8{'':<7}" for s in SEEDS)
           + f"{100 * np.mean([ring[kind, s]['hq'] for s in SEEDS]):.1f}%")
@@ -836,7 +842,7 @@ norms = {"WGAN (clip)": input_gradient_norms(wgan.critic, real_pts, wgan.generat
 at_edge = float(np.mean(np.abs(clip_weights) > 0.0099))
 print(L.t(f"裁剪后有 {100 * at_edge:.0f}% 的参数贴在 ±0.01 上", f"{100 * at_edge:.0f}% of the clipped weights sit at ±0.01"))
 for k, v in norms.items():
-    print(f"{k:<12} input-gradient norm: median {np.median(v):.4f}")
+    print(f"{k:<12} " + L.t(f"输入梯度范数的中位数：{np.median(v):.4f}", f"input-gradient norm: median {np.median(v):.4f}"))
 L.record(clip_weights_at_edge=at_edge, **{f"grad_norm_median.{k}": float(np.median(v)) for k, v in norms.items()})
 assert np.abs(clip_weights).max() <= 0.01 + 1e-7
 

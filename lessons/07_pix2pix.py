@@ -154,7 +154,7 @@ except data.DatasetNotFoundError as err:
     print(L.t("找不到 maps 数据集，跳过它的图：", "The maps dataset is not here; its pictures are skipped:"), err)
 edge_x, edge_y = stack_pairs(data.load("edges2fashion", split="test", batch_size=None, image_size=32, limit=8,
                                        shuffle=False))
-print("edges2fashion:", edge_x.shape, edge_y.shape, "edge values:", np.unique(edge_x))
+print("edges2fashion:", edge_x.shape, edge_y.shape, L.t("边缘图的取值：", "edge values:"), np.unique(edge_x))
 assert edge_x.shape == edge_y.shape == (8, 32, 32, 1) and set(np.unique(edge_x)) <= {-1.0, 1.0}
 
 fig, axes = plt.subplots(2, 8, figsize=(14, 3.8))
@@ -332,7 +332,7 @@ decoder = [tuple(unet.get_layer(f"skip{j + 1}").output.shape[1:]) for j in range
 for i, shape in enumerate(encoder):
     print(f"  down{i + 1}: {shape}")
 for j, shape in enumerate(decoder):
-    print(f"  up{j + 1} + skip: {shape}")
+    print(f"  up{j + 1} + " + L.t("跳跃连接", "skip") + f": {shape}")
 print(L.t(f"U-Net 参数量：{unet.count_params():,}", f"U-Net parameters: {unet.count_params():,}"),
       "·", L.t("论文的 256×256、filters=64 版本：", "the paper's 256×256, filters=64 version:"),
       f"{nets.unet_generator((256, 256, 3)).count_params():,}")
@@ -560,7 +560,7 @@ sigmoid = lambda v: 1 / (1 + np.exp(-v))                                  # noqa
 by_hand = -0.5 * (np.log(sigmoid(real_logits)).mean() + np.log(1 - sigmoid(fake_logits)).mean())
 from gankit import losses
 assert np.isclose(0.5 * float(losses.minimax_d_loss(real_logits, fake_logits)), by_hand, atol=1e-6)
-print(L.t("损失函数与手算一致。", "The losses match the hand computation."), f"d_loss(toy) = {by_hand:.4f}")
+print(L.t("损失函数与手算一致。", "The losses match the hand computation."), L.t(f"d_loss（玩具例子）= {by_hand:.4f}", f"d_loss(toy) = {by_hand:.4f}"))
 
 # %% [markdown] lang="zh"
 # ## 6 · 对比实验：只用 L1 vs L1 + GAN
@@ -668,8 +668,8 @@ for name, (model, history, minutes) in trained.items():
                      minutes=round(minutes, 2), psnr=round(table[name]["psnr"], 2), ssim=round(table[name]["ssim"], 3),
                      sharpness_ratio=round(table[name]["sharpness_ratio"], 3))
 
-print(f"{'':10s} {'PSNR (dB)':>10s} {'SSIM':>6s} {'L1':>6s} {tt('清晰度比', 'sharpness'):>10s} {'d_loss':>7s} "
-      f"{tt('分钟', 'minutes'):>8s}")
+print(f"{'':10s} {'PSNR (dB)':>10s} {'SSIM':>6s} {'L1':>6s} {L.t('清晰度比', 'sharpness'):>10s} {'d_loss':>7s} "
+      f"{L.t('分钟', 'minutes'):>8s}")
 for name, row in table.items():
     print(f"{name:10s} {row['psnr']:10.2f} {row['ssim']:6.3f} {row['l1']:6.3f} {row['sharpness_ratio']:10.3f} "
           f"{row['d_loss']:7.3f} {row['minutes']:8.1f}")

@@ -260,7 +260,7 @@ by_hand = {
 by_hand["g_loss"] = by_hand["adv_loss"] + 10 * by_hand["cycle_loss"] + 0.5 * 10 * by_hand["identity_loss"]
 logs = tiny.train_on_batch(tx, ty, return_dict=True)
 for name, value in by_hand.items():
-    print(f"{name:<14} by hand {value:9.5f}   train_step {logs[name]:9.5f}")
+    print(f"{name:<14} " + L.t("手算", "by hand") + f" {value:9.5f}   train_step {logs[name]:9.5f}")
     assert abs(value - logs[name]) < 1e-4 * max(1.0, abs(value))
 
 # %% [markdown] lang="zh"

@@ -143,8 +143,9 @@ eval_sets = {name: [centre_crop(p, EVAL_CROP) for p in data.sr_images(split, sca
 train_names = {n for n, _ in data._sr_files("train")}
 assert not train_names & {p.name for ps in eval_sets.values() for p in ps}  # never trained on
 for name, pictures in eval_sets.items():
-    print(f"{name}: {len(pictures)} pictures, e.g. {pictures[0].name}: LR {pictures[0].lr.shape} -> "
-          f"HR {pictures[0].hr.shape}")
+    print(L.t(f"{name}：{len(pictures)} 张图片，例如 {pictures[0].name}：LR {pictures[0].lr.shape} -> HR {pictures[0].hr.shape}",
+              f"{name}: {len(pictures)} pictures, e.g. {pictures[0].name}: LR {pictures[0].lr.shape} -> "
+              f"HR {pictures[0].hr.shape}"))
 
 # PSNR by hand on one picture, Y channel, 4-pixel border cut: it must equal gankit.metrics.psnr.
 picture = eval_sets["Set5"][0]
@@ -153,7 +154,8 @@ to_y = lambda im: (16 + ((im + 1) / 2) @ np.array([65.481, 128.553, 24.966])) / 
 mse = np.mean((to_y(up)[4:-4, 4:-4] - to_y(picture.hr)[4:-4, 4:-4]) ** 2)
 by_hand = 10 * np.log10(1.0 / mse)
 library = metrics.psnr(up[None], picture.hr[None], y_channel=True, crop=SCALE)
-print(f"bicubic on {picture.name}: PSNR by hand {by_hand:.3f} dB, gankit.metrics.psnr {library:.3f} dB")
+print(L.t(f"{picture.name} 上的双三次插值：手算 PSNR {by_hand:.3f} dB，gankit.metrics.psnr {library:.3f} dB",
+          f"bicubic on {picture.name}: PSNR by hand {by_hand:.3f} dB, gankit.metrics.psnr {library:.3f} dB"))
 assert abs(by_hand - library) < 0.01
 
 # %% [markdown] lang="zh"
@@ -198,7 +200,8 @@ train = data.load("sr_patches", split="train", batch_size=BATCH, image_size=HR_P
                   patches_per_image=PATCHES, seed=0)
 steps_per_epoch = sum(1 for _ in train)
 lr_batch, hr_batch = next(iter(train))
-print(f"one batch: LR {tuple(lr_batch.shape)}, HR {tuple(hr_batch.shape)}; {steps_per_epoch} steps per epoch")
+print(L.t(f"一个批次：LR {tuple(lr_batch.shape)}，HR {tuple(hr_batch.shape)}；每轮 {steps_per_epoch} 步",
+          f"one batch: LR {tuple(lr_batch.shape)}, HR {tuple(hr_batch.shape)}; {steps_per_epoch} steps per epoch"))
 assert hr_batch.shape[1] == SCALE * lr_batch.shape[1]
 
 fig, axes = plt.subplots(2, 4, figsize=(8, 4.2))
@@ -228,8 +231,10 @@ srcnn.compile(optimizer=cosine_adam(SRCNN_EPOCHS, peak=1e-3))
 start = time.time()
 srcnn_history = srcnn.fit(train, epochs=SRCNN_EPOCHS, callbacks=L.callbacks("srcnn"), verbose=0)
 timings["SRCNN"] = time.time() - start
-print(f"SRCNN: {srcnn.net.count_params():,} weights, {SRCNN_EPOCHS} epochs in {timings['SRCNN'] / 60:.1f} min, "
-      f"final MSE {srcnn_history.history['loss'][-1]:.4f}")
+print("SRCNN: " + L.t(f"{srcnn.net.count_params():,} 个权重，{SRCNN_EPOCHS} 轮用时 {timings['SRCNN'] / 60:.1f} 分钟，"
+                     f"最终 MSE {srcnn_history.history['loss'][-1]:.4f}",
+                     f"{srcnn.net.count_params():,} weights, {SRCNN_EPOCHS} epochs in {timings['SRCNN'] / 60:.1f} min, "
+                     f"final MSE {srcnn_history.history['loss'][-1]:.4f}"))
 assert np.isfinite(srcnn_history.history["loss"][-1])
 L.record(srcnn_epochs=SRCNN_EPOCHS, srcnn_minutes=timings["SRCNN"] / 60)
 
@@ -316,14 +321,15 @@ L.record(srcnn_epochs=SRCNN_EPOCHS, srcnn_minutes=timings["SRCNN"] / 60)
 # Pixel shuffle: 4 channels of a 1x1 pixel become one channel of a 2x2 block.
 x = np.arange(8, dtype="float32").reshape(1, 1, 2, 4)   # one row of 2 pixels, 4 channels each
 y = np.asarray(nets.PixelShuffle(2)(x))
-print("input pixels (channels):", x[0, 0].tolist())
-print("after pixel shuffle (2x4, one channel):\n", y[0, :, :, 0])
+print(L.t("输入像素（各通道）：", "input pixels (channels):"), x[0, 0].tolist())
+print(L.t("像素重排之后（2x4，一个通道）：\n", "after pixel shuffle (2x4, one channel):\n"), y[0, :, :, 0])
 assert y.shape == (1, 2, 4, 1) and y[0, :, :2, 0].tolist() == [[0, 1], [2, 3]]
 
 BLOCKS, FILTERS = L.pick(full=(16, 64), quick=(2, 16))  # full: the paper's size
 srresnet = SRResNet(scale=SCALE, blocks=BLOCKS, filters=FILTERS, residual=True)
-print(f"SRResNet: {BLOCKS} residual blocks x {FILTERS} filters, {srresnet.net.count_params():,} weights "
-      "(the paper: 16 x 64, 1.5 M)")
+print("SRResNet: " + L.t(f"{BLOCKS} 个残差块 x {FILTERS} 个滤波器，{srresnet.net.count_params():,} 个权重（论文：16 x 64，1.5 M）",
+                        f"{BLOCKS} residual blocks x {FILTERS} filters, {srresnet.net.count_params():,} weights "
+                        "(the paper: 16 x 64, 1.5 M)"))
 
 # %%
 # SRResNet trains on the paper's 96-pixel HR patches (24 LR pixels): its receptive field is about 79 LR pixels
@@ -336,8 +342,10 @@ srresnet.compile(optimizer=cosine_adam(SRRESNET_EPOCHS))
 start = time.time()
 srresnet_history = srresnet.fit(train_srresnet, epochs=SRRESNET_EPOCHS, callbacks=L.callbacks("srresnet"), verbose=0)
 timings["SRResNet"] = time.time() - start
-print(f"SRResNet: {SRRESNET_EPOCHS} epochs ({SRRESNET_EPOCHS * steps_per_epoch} steps) in "
-      f"{timings['SRResNet'] / 60:.1f} min, final MSE {srresnet_history.history['loss'][-1]:.4f}")
+print("SRResNet: " + L.t(f"{SRRESNET_EPOCHS} 轮（{SRRESNET_EPOCHS * steps_per_epoch} 步）用时 "
+                        f"{timings['SRResNet'] / 60:.1f} 分钟，最终 MSE {srresnet_history.history['loss'][-1]:.4f}",
+                        f"{SRRESNET_EPOCHS} epochs ({SRRESNET_EPOCHS * steps_per_epoch} steps) in "
+                        f"{timings['SRResNet'] / 60:.1f} min, final MSE {srresnet_history.history['loss'][-1]:.4f}"))
 assert np.isfinite(srresnet_history.history["loss"][-1])
 L.record(srresnet_epochs=SRRESNET_EPOCHS, srresnet_minutes=timings["SRResNet"] / 60)
 srresnet.save(L.path("srresnet.keras"))
@@ -375,8 +383,9 @@ candidates = np.array([np.where(np.arange(n) < s, -1.0, 1.0) for s in shifts])  
 mse_optimal = candidates.mean(axis=0)                                            # what MSE training learns
 expected_mse = lambda guess: np.mean([(guess - c) ** 2 for c in candidates])      # noqa: E731
 sharpest_guess = candidates[1]
-print(f"expected MSE of the mean (blurry) guess: {expected_mse(mse_optimal):.3f}; "
-      f"of a sharp, plausible guess: {expected_mse(sharpest_guess):.3f}")
+print(L.t(f"猜平均值（模糊）的期望 MSE：{expected_mse(mse_optimal):.3f}；猜一个清晰、合理的答案：{expected_mse(sharpest_guess):.3f}",
+          f"expected MSE of the mean (blurry) guess: {expected_mse(mse_optimal):.3f}; "
+          f"of a sharp, plausible guess: {expected_mse(sharpest_guess):.3f}"))
 assert expected_mse(mse_optimal) < expected_mse(sharpest_guess)
 gradient = lambda s: np.abs(np.diff(s)).max()  # noqa: E731  steepest step: sharpness
 assert gradient(mse_optimal) < gradient(sharpest_guess)
@@ -485,7 +494,8 @@ def gan_from_srresnet(adversarial):
 
 
 srgan = gan_from_srresnet("standard")
-print(f"discriminator: {srgan.discriminator.count_params():,} weights on {HR_PATCH}x{HR_PATCH} patches")
+print(L.t(f"判别器：{srgan.discriminator.count_params():,} 个权重，输入 {HR_PATCH}x{HR_PATCH} 的图块",
+          f"discriminator: {srgan.discriminator.count_params():,} weights on {HR_PATCH}x{HR_PATCH} patches"))
 
 GAN_EPOCHS = L.epochs(full=1, quick=1)
 srgan.compile()
@@ -550,7 +560,7 @@ d_ours = softplus(-real_rel).mean() + softplus(fake_rel).mean()
 g_ours = softplus(real_rel).mean() + softplus(-fake_rel).mean()
 assert abs(d_ours - float(relativistic_d_loss(real_logits, fake_logits))) < 1e-5
 assert abs(g_ours - float(relativistic_g_loss(real_logits, fake_logits))) < 1e-5
-print(f"L_D^Ra = {d_ours:.4f}, L_G^Ra = {g_ours:.4f} (by hand = library)")
+print(f"L_D^Ra = {d_ours:.4f}, L_G^Ra = {g_ours:.4f} " + L.t("（手算 = 库函数）", "(by hand = library)"))
 
 esrgan_loss = gan_from_srresnet("relativistic")
 esrgan_loss.compile()
@@ -597,7 +607,7 @@ for set_name, pictures in eval_sets.items():
             np.mean([metrics.psnr(o[None], p.hr[None], y_channel=True, crop=SCALE) for o, p in zip(outs, pictures)]),
             np.mean([metrics.ssim(o[None], p.hr[None], y_channel=True, crop=SCALE) for o, p in zip(outs, pictures)]))
 
-print(f"{'x4, Y channel, crop 4':24s}" + "".join(f"{s + ' PSNR':>16s}{'SSIM':>8s}" for s in eval_sets))
+print(L.t(f"{'x4，Y 通道，裁边 4':19s}", f"{'x4, Y channel, crop 4':24s}") + "".join(f"{s + ' PSNR':>16s}{'SSIM':>8s}" for s in eval_sets))
 for method in methods:
     print(f"{method:24s}" + "".join(f"{table[s, method][0]:16.2f}{table[s, method][1]:8.4f}" for s in eval_sets))
     for s in eval_sets:

@@ -130,8 +130,8 @@ def best_d(real_target, fake_target):
 
 
 one_sided, two_sided = best_d(alpha, 0.0), best_d(alpha, beta)
-print("one-sided D*:", one_sided.round(4), " formula:", (alpha * p_data / (p_data + p_g)).round(4))
-print("two-sided D*:", two_sided.round(4), " formula:", ((alpha * p_data + beta * p_g) / (p_data + p_g)).round(4))
+print(L.t("单侧平滑的 D*：", "one-sided D*:"), one_sided.round(4), L.t(" 公式：", " formula:"), (alpha * p_data / (p_data + p_g)).round(4))
+print(L.t("双侧平滑的 D*：", "two-sided D*:"), two_sided.round(4), L.t(" 公式：", " formula:"), ((alpha * p_data + beta * p_g) / (p_data + p_g)).round(4))
 assert np.allclose(one_sided, alpha * p_data / (p_data + p_g), atol=1e-3)
 assert np.allclose(two_sided, (alpha * p_data + beta * p_g) / (p_data + p_g), atol=1e-3)
 print(L.t(f"最后一个点没有真实数据：单边平滑 D* = {one_sided[-1]:.3f}，双边平滑 D* = {two_sided[-1]:.3f}",
@@ -142,7 +142,7 @@ real_logits, fake_logits = tf.constant([[1.5], [-0.5]]), tf.constant([[0.3], [-2
 by_hand = np.mean(-alpha * np.log(tf.sigmoid(real_logits)) - (1 - alpha) * np.log(1 - tf.sigmoid(real_logits))) \
     + np.mean(-np.log(1 - tf.sigmoid(fake_logits)))
 library = float(losses.minimax_d_loss(real_logits, fake_logits, real_label=alpha))
-print(f"minimax_d_loss(real_label=0.9): by hand {by_hand:.5f}, gankit {library:.5f}")
+print("minimax_d_loss(real_label=0.9): " + L.t(f"手算 {by_hand:.5f}", f"by hand {by_hand:.5f}") + f", gankit {library:.5f}")
 assert abs(by_hand - library) < 1e-5
 assert models.GAN(latent_dim=8, label_smoothing=0.9).real_label == 0.9
 
@@ -184,7 +184,8 @@ assert models.GAN(latent_dim=8, label_smoothing=0.9).real_label == 0.9
 rng = np.random.default_rng(0)
 f_real, f_fake = rng.normal(1.0, 1.0, (256, 16)).astype("float32"), rng.normal(0.0, 1.0, (256, 16)).astype("float32")
 by_hand = float(np.sum((f_real.mean(0) - f_fake.mean(0)) ** 2))
-print(f"feature matching: by hand {by_hand:.4f}, gankit {float(losses.feature_matching_loss(f_real, f_fake)):.4f}")
+print(L.t(f"特征匹配：手算 {by_hand:.4f}", f"feature matching: by hand {by_hand:.4f}")
+      + f", gankit {float(losses.feature_matching_loss(f_real, f_fake)):.4f}")
 assert abs(by_hand - float(losses.feature_matching_loss(f_real, f_fake))) < 1e-4
 
 fm_gan = models.DCGAN(filters=8, latent_dim=16, feature_matching=True)
@@ -284,7 +285,7 @@ assert np.allclose(o_collapsed, 8.0) and o_varied.mean() < o_collapsed.mean()
 four = np.stack([np.full((28, 28, 1), v, "float32") for v in (0.1, 0.2, 0.3, 0.4)])
 packed = np.asarray(nets.pack_samples(tf.constant(four), 2))
 print(L.t("4 张图打成 2 包：", "4 images in packs of 2:"), four.shape, "->", packed.shape,
-      "; pack 1 =", packed[1, 0, 0].round(2))
+      L.t("；第 1 包 =", "; pack 1 ="), packed[1, 0, 0].round(2))
 assert packed.shape == (2, 28, 28, 2) and np.allclose(packed[1, 0, 0], [0.3, 0.4])
 print(L.t("pack=4 的 DCGAN 判别器输入：", "input of a pack=4 DCGAN discriminator:"),
       models.DCGAN(filters=8, latent_dim=16, pack=4).discriminator.inputs[0].shape)
@@ -338,7 +339,7 @@ for _ in range(200):   # in training: one iteration per step, u carried over fro
     u = W @ v / np.linalg.norm(W @ v)
     estimates.append(float(u @ W @ v))
 sigma = np.linalg.svd(W, compute_uv=False)[0]
-print("power iteration after 1, 10, 50, 200 steps: "
+print(L.t("幂迭代 1、10、50、200 步后：", "power iteration after 1, 10, 50, 200 steps: ")
       + " -> ".join(f"{estimates[i - 1]:.4f}" for i in (1, 10, 50, 200)) + f"; SVD: {sigma:.4f}")
 assert abs(estimates[-1] - sigma) < 1e-3 * sigma
 
@@ -447,13 +448,15 @@ start = time.time()
 for kind in RING_KINDS:
     for seed in RING_SEEDS:
         ring[kind, seed] = r = train_ring(kind, seed)
-        print(f"{kind:<25} seed {seed}: {r['covered']}/8 modes, {100 * r['hq']:5.1f}% high quality "
-              f"({r['seconds']:.0f} s)")
+        print(L.t(f"{kind:<25} 种子 {seed}：覆盖 {r['covered']}/8 个峰，高质量样本 {100 * r['hq']:5.1f}%"
+                  f"（{r['seconds']:.0f} 秒）",
+                  f"{kind:<25} seed {seed}: {r['covered']}/8 modes, {100 * r['hq']:5.1f}% high quality "
+                  f"({r['seconds']:.0f} s)"))
 ring_minutes = (time.time() - start) / 60
 print(L.t(f"圆环实验共用时 {ring_minutes:.1f} 分钟", f"ring experiments: {ring_minutes:.1f} minutes"))
 L.record(ring_minutes=ring_minutes)
 
-print(f"\n{'':<25}" + "".join(f"seed {s:<5}" for s in RING_SEEDS) + L.t("平均模式数  平均高质量比例", "mean modes  mean HQ"))
+print(f"\n{'':<25}" + "".join(L.t(f"种子 {s:<5}", f"seed {s:<5}") for s in RING_SEEDS) + L.t("平均模式数  平均高质量比例", "mean modes  mean HQ"))
 for kind in RING_KINDS:
     modes = [ring[kind, s]["covered"] for s in RING_SEEDS]
     hq = [ring[kind, s]["hq"] for s in RING_SEEDS]
@@ -605,7 +608,8 @@ root1 = (vecs * np.sqrt(np.clip(vals, 0, None))) @ vecs.T
 trace_sqrt = np.sqrt(np.clip(np.linalg.eigvalsh(root1 @ s2 @ root1), 0, None)).sum()
 fid_by_hand = float(np.sum((mu1 - mu2) ** 2) + np.trace(s1) + np.trace(s2) - 2 * trace_sqrt)
 fid_library = metrics.fid_from_features(test_features, train_features)
-print(f"FID(real train, real test) at n={N_EVAL}: by hand {fid_by_hand:.3f}, gankit {fid_library:.3f}")
+print(L.t(f"n={N_EVAL} 时的 FID（真实训练图像，真实测试图像）：手算 {fid_by_hand:.3f}，gankit {fid_library:.3f}",
+          f"FID(real train, real test) at n={N_EVAL}: by hand {fid_by_hand:.3f}, gankit {fid_library:.3f}"))
 assert abs(fid_by_hand - fid_library) < 1e-6 * max(1.0, fid_library)
 
 
@@ -623,7 +627,7 @@ for name, images in sets.items():
     known[name] = {"fid": metrics.fid_from_features(feats, test_features),
                    "score": metrics.classifier_score(images, classifier),
                    **metrics.precision_recall(test_features, feats, k=3)}
-print(f"\n{'':<22}{'FID ↓':>9}{'score ↑':>9}{'precision':>11}{'recall':>9}")
+print(f"\n{'':<22}{'FID ↓':>9}" + L.t(f"{'得分 ↑':>8}{'精确率':>8}{'召回率':>6}", f"{'score ↑':>9}{'precision':>11}{'recall':>9}"))
 for name, row in known.items():
     print(f"{name:<22}{row['fid']:>9.2f}{row['score']:>9.2f}{row['precision']:>11.3f}{row['recall']:>9.3f}")
 real_row, collapsed_row, blurred_row, noise_row = known.values()
@@ -731,8 +735,10 @@ for kind in IMG_KINDS:
     minutes = (time.time() - start) / 60
     result = metrics.evaluate_generator(model, "fashion_mnist", n=N_EVAL)
     images[kind] = {"model": model, "minutes": minutes, "track": track, **result}
-    print(f"{kind:<16} {minutes:5.1f} min · FID {result['fid']:7.2f} (real {result['fid_real']:.2f}) · "
-          f"score {result['classifier_score']:.2f} · precision {result['precision']:.3f} · recall {result['recall']:.3f}")
+    print(L.t(f"{kind:<16} {minutes:5.1f} 分钟 · FID {result['fid']:7.2f}（真实图像 {result['fid_real']:.2f}）· "
+              f"得分 {result['classifier_score']:.2f} · 精确率 {result['precision']:.3f} · 召回率 {result['recall']:.3f}",
+              f"{kind:<16} {minutes:5.1f} min · FID {result['fid']:7.2f} (real {result['fid_real']:.2f}) · "
+              f"score {result['classifier_score']:.2f} · precision {result['precision']:.3f} · recall {result['recall']:.3f}"))
     L.record_metrics(f"DCGAN ({kind})", "fashion_mnist", minutes=minutes,
                      **{k: result[k] for k in ("fid", "fid_real", "classifier_score", "precision", "recall")})
 images["baseline"]["model"].save(L.path("dcgan_baseline.keras"))
@@ -773,7 +779,7 @@ fig.legend(loc="upper right", fontsize=8)
 ax1.set_title(tt("FID 一路下降，损失却看不出来", "FID keeps falling; the losses do not show it"))
 L.show(fig, "fid_vs_losses")
 for r in track:
-    print(f"step {r['step']:>4}: FID {r['fid']:8.2f}   d_loss {r['d_loss']:.3f}   g_loss {r['g_loss']:.3f}")
+    print(L.t(f"第 {r['step']:>4} 步", f"step {r['step']:>4}") + f": FID {r['fid']:8.2f}   d_loss {r['d_loss']:.3f}   g_loss {r['g_loss']:.3f}")
 
 # %% [markdown] lang="zh"
 # 看上面的曲线：FID 随训练一路下降（样本确实在变好），判别器和生成器的损失却只是在某个水平附近晃动，甚至朝“变差”的方向走——
@@ -914,12 +920,14 @@ def pulling_away(codes):
 MARGIN = 0.2
 e_real, e_blur, e_noise = energy(test_imgs[:256]), energy(blur(test_imgs[:256])), energy(noise[:256])
 print(L.t("平均能量（越低越“真”）：", "mean energy (lower = more real):"),
-      f"real {e_real.mean():.4f} · blurred {e_blur.mean():.4f} · noise {e_noise.mean():.4f}")
-print(f"L_D with noise as G(z), m = {MARGIN}: {e_real.mean() + np.maximum(0, MARGIN - e_noise).mean():.4f}; "
-      f"L_G = {e_noise.mean():.4f}")
+      L.t(f"真实 {e_real.mean():.4f} · 模糊 {e_blur.mean():.4f} · 噪声 {e_noise.mean():.4f}",
+          f"real {e_real.mean():.4f} · blurred {e_blur.mean():.4f} · noise {e_noise.mean():.4f}"))
+print(L.t(f"把噪声当作 G(z)、m = {MARGIN} 时：L_D = ", f"L_D with noise as G(z), m = {MARGIN}: ")
+      + f"{e_real.mean() + np.maximum(0, MARGIN - e_noise).mean():.4f}; L_G = {e_noise.mean():.4f}")
 pt_varied = pulling_away(np.asarray(encoder(test_imgs[:64])))
 pt_collapsed = pulling_away(np.asarray(encoder(one_class[:64])))
-print(f"f_PT: varied batch {pt_varied:.3f} · one-class batch {pt_collapsed:.3f}")
+print("f_PT: " + L.t(f"多样的批次 {pt_varied:.3f} · 只有一类的批次 {pt_collapsed:.3f}",
+                     f"varied batch {pt_varied:.3f} · one-class batch {pt_collapsed:.3f}"))
 assert e_real.mean() < e_noise.mean()
 
 # %% [markdown] lang="zh"
@@ -985,7 +993,8 @@ def minibatch_stddev(x):
 
 varied_stat = float(minibatch_stddev(batch8)[0, 0, 0, -1])
 collapsed_stat = float(minibatch_stddev(tf.repeat(batch8[:1], 8, axis=0))[0, 0, 0, -1])
-print(f"minibatch stddev: varied batch {varied_stat:.3f} · collapsed batch {collapsed_stat:.4f}")
+print(L.t(f"小批量标准差：多样的批次 {varied_stat:.3f} · 坍缩的批次 {collapsed_stat:.4f}",
+          f"minibatch stddev: varied batch {varied_stat:.3f} · collapsed batch {collapsed_stat:.4f}"))
 assert collapsed_stat < 1e-3 < varied_stat
 
 # %% [markdown] lang="zh"
@@ -1016,7 +1025,7 @@ c_hat = mu + sigma * np.random.default_rng(0).standard_normal((200000, 3))   # c
 log_q = -0.5 * np.sum(((c_hat - mu) / sigma) ** 2 + log_var + np.log(2 * np.pi), axis=1)
 log_p = -0.5 * np.sum(c_hat ** 2 + np.log(2 * np.pi), axis=1)
 kl_monte_carlo = float(np.mean(log_q - log_p))
-print(f"KL: formula {kl_formula:.4f}, Monte Carlo {kl_monte_carlo:.4f}")
+print(L.t(f"KL：公式 {kl_formula:.4f}，蒙特卡洛估计 {kl_monte_carlo:.4f}", f"KL: formula {kl_formula:.4f}, Monte Carlo {kl_monte_carlo:.4f}"))
 assert abs(kl_formula - kl_monte_carlo) < 0.02
 
 # %% [markdown] lang="zh"
@@ -1072,7 +1081,7 @@ for psi in (None, 1.5, 1.0, 0.5):
     truncation[psi] = {"fake": fake, "fid": metrics.fid_from_features(feats, test_features),
                        "score": metrics.classifier_score(fake, classifier),
                        **metrics.precision_recall(test_features, feats, k=3)}
-print(f"{'psi':<6}{'FID':>8}{'score':>8}{'precision':>11}{'recall':>8}")
+print(f"{'psi':<6}{'FID':>8}" + L.t(f"{'得分':>6}{'精确率':>8}{'召回率':>5}", f"{'score':>8}{'precision':>11}{'recall':>8}"))
 for psi, r in truncation.items():
     print(f"{str(psi or '∞'):<6}{r['fid']:>8.2f}{r['score']:>8.2f}{r['precision']:>11.3f}{r['recall']:>8.3f}")
 L.record(**{f"truncation.{psi or 'none'}.precision": r["precision"] for psi, r in truncation.items()},
@@ -1175,7 +1184,7 @@ print(L.t("合成网络输出：", "synthesis output:"), mixed.shape, L.t("；�
 feature_maps = np.random.default_rng(2).normal(3.0, 5.0, (2, 8, 8, 4)).astype("float32")
 style = np.array([[0.5, 2.0, 1.0, 3.0, -1.0, 0.0, 4.0, 0.5]] * 2, "float32")   # y_s = (0.5, 2, 1, 3), y_b = (-1, 0, 4, .5)
 styled = np.asarray(AdaIN()([feature_maps, style]))
-print("per-channel mean:", styled.mean(axis=(1, 2))[0].round(3), " std:", styled.std(axis=(1, 2))[0].round(3))
+print(L.t("各通道的均值：", "per-channel mean:"), styled.mean(axis=(1, 2))[0].round(3), L.t(" 标准差：", " std:"), styled.std(axis=(1, 2))[0].round(3))
 assert np.allclose(styled.mean(axis=(1, 2)), style[:, 4:], atol=1e-4)
 assert np.allclose(styled.std(axis=(1, 2)), style[:, :4], atol=1e-3)
 w_bar = np.asarray(mapping(np.random.default_rng(3).standard_normal((1000, W_DIM)).astype("float32"))).mean(0)

@@ -174,8 +174,7 @@ class Lesson:
         self.number = number
         settings = config.current()
         self.quick = settings.quick
-        cwd_lang = pathlib.Path.cwd().name if pathlib.Path.cwd().name in config.LANGS else None
-        self.lang = lang or settings.lang or cwd_lang or "en"
+        self.lang = lang or config.lang()
         self.out = settings.run_dir or new_run_dir(number)
         self.out.mkdir(parents=True, exist_ok=True)
         self.results = {}
@@ -192,7 +191,8 @@ class Lesson:
         warnings.filterwarnings("ignore", message="Glyph")  # a missing glyph only warns
         self.cjk_font = use_cjk_font() if self.lang == "zh" else None
         mode = "quick" if self.quick else "full"
-        print(f"[gankit] lesson {number} · {mode} mode · outputs in {self.out}")
+        print(self.t(f"[gankit] 第 {number} 课 · {'快速' if self.quick else '完整'}模式 · 输出保存在 {self.out}",
+                     f"[gankit] lesson {number} · {mode} mode · outputs in {self.out}"))
         earlier = self.earlier_seconds()
         if earlier:
             minutes = f"{earlier / 60:.0f} min" if earlier >= 90 else f"{earlier:.0f} s"

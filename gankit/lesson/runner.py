@@ -167,12 +167,14 @@ def run(number, quick=False, lang=None, epochs=None, out=None, seed=None, strate
         dataset=None):
     """Execute lesson ``number``'s code cells; return its summary dict."""
     lang = terminal_lang(lang)
+    config.export(lang=lang)  # before anything prints: library messages follow it (config.say)
     key = run_key(number, quick, lang, epochs, seed, strategy, precision, dataset)
     if dataset:
         config.export(dataset=dataset)
     run_dir, adopted = adopt_or_create(number, key, out)
     if adopted:
-        print(f"[gankit] continuing the unfinished run in {run_dir} (same lesson and arguments)", flush=True)
+        print(config.say(f"[gankit] 继续 {run_dir} 中未完成的运行（同一课、同样的参数）",
+                         f"[gankit] continuing the unfinished run in {run_dir} (same lesson and arguments)"), flush=True)
     config.export(run_dir=run_dir, resume_dir=run_dir / ".resume")
     if seed is not None or strategy != "default" or precision:
         from gankit import train
@@ -184,8 +186,8 @@ def run(number, quick=False, lang=None, epochs=None, out=None, seed=None, strate
             train.set_precision(precision)
         if strategy != "default":
             replicas = train.use_strategy(strategy).num_replicas_in_sync
-            print(f"[gankit] {strategy} strategy: {replicas} replica(s)", flush=True)
-    config.export(lang=lang)
+            print(config.say(f"[gankit] {strategy} 分布式策略：{replicas} 个副本",
+                             f"[gankit] {strategy} strategy: {replicas} replica(s)"), flush=True)
     if quick:
         config.export(quick=True)
     if epochs:
@@ -220,14 +222,22 @@ FILE_GROUPS = (("图像", "pictures", (".png", ".jpg", ".jpeg")), ("动图", "an
                ("模型", "models", (".keras", ".h5")), ("其他", "other", None))
 
 
-def headline_table(results):
+#: the headline table's metric names in Chinese (the others, fid, psnr ..., read the same)
+METRIC_NAMES_ZH = {"minutes": "分钟", "precision": "精确率", "recall": "召回率", "classifier_score": "分类器得分",
+                   "fid_real": "真实图像 fid", "modes": "覆盖峰数", "hq_share": "高质量比例",
+                   "pixel_accuracy": "像素准确率", "sharpness_ratio": "清晰度比", "blank_map": "空白地图",
+                   "psnr_held_out": "留出集 psnr"}
+
+
+def headline_table(results, lang="en"):
     """The lesson's headline numbers (``Lesson.record_metrics``: ``eval.<model>.<dataset>.<metric>``)
     as aligned rows ``model  dataset  metric=value ...``; everything else stays in summary.json."""
+    names = METRIC_NAMES_ZH if lang == "zh" else {}
     rows = {}
     for key, value in results.items():
         parts = key.split(".")
         if len(parts) == 4 and parts[0] == "eval" and isinstance(value, (int, float)):
-            rows.setdefault((parts[1], parts[2]), []).append(f"{parts[3]} {value:.4g}")
+            rows.setdefault((parts[1], parts[2]), []).append(f"{names.get(parts[3], parts[3])} {value:.4g}")
     if not rows:
         return []
     width = [max(len(k[i]) for k in rows) for i in (0, 1)]
@@ -240,7 +250,7 @@ def print_summary(summary, run_dir, lang, wall=None):
     print("\n" + "=" * 60)
     print((f"完成：第 {summary['lesson']} 课（{summary['mode']} 模式），用时 {seconds:.0f} 秒（含启动）" if zh else
            f"Done: lesson {summary['lesson']} ({summary['mode']} mode) in {seconds:.0f} s, start-up included"))
-    table = headline_table(summary["results"])
+    table = headline_table(summary["results"], lang)
     if table:
         print("主要结果：" if zh else "Headline results:")
         print("\n".join(table))
@@ -287,12 +297,16 @@ def main(argv=None):
     except KeyboardInterrupt:
         settings = config.current()
         saved = sorted(p.parent.name for p in settings.resume_dir.glob("*/state.json")) if settings.resume_dir else []
-        again = (f"Run the same command again to continue: it loads what was saved ({', '.join(saved)}) and goes on "
-                 f"after the last finished epoch." if saved else
-                 "No training had finished an epoch yet, so the same command again starts the lesson over in "
-                 "the same folder.")
-        print(f"\ngankit.lesson: interrupted after {time.time() - STARTED:.0f} s; files so far are in "
-              f"{settings.run_dir}. {again}", file=sys.stderr)
+        say = config.say
+        again = (say(f"再运行同一条命令即可继续：它会加载已保存的训练（{', '.join(saved)}），从最后完成的一轮之后接着训练。",
+                     f"Run the same command again to continue: it loads what was saved ({', '.join(saved)}) and goes "
+                     f"on after the last finished epoch.") if saved else
+                 say("还没有哪个训练完成过一轮，所以再运行同一条命令会在同一个文件夹里从头开始这一课。",
+                     "No training had finished an epoch yet, so the same command again starts the lesson over in "
+                     "the same folder."))
+        print(say(f"\ngankit.lesson：{time.time() - STARTED:.0f} 秒后被中断；已有的文件在 {settings.run_dir}。{again}",
+                  f"\ngankit.lesson: interrupted after {time.time() - STARTED:.0f} s; files so far are in "
+                  f"{settings.run_dir}. {again}"), file=sys.stderr)
         return 130
     except Exception:  # a real bug: show where, then fail
         traceback.print_exc()
