@@ -24,6 +24,8 @@ GANKIT_DATASET         the dataset a lesson trains on, where it offers a choice 
 GANKIT_RUNS            where run folders are made (default: ``runs/`` in the checkout)
 GANKIT_RUN_DIR         this run's folder (set by the runner)
 GANKIT_RESUME_DIR      this run's checkpoints for resuming (set by the runner)
+GANKIT_PRECISION       a dtype policy chosen for every network (``--precision``, ``train.set_precision``);
+                       unset: each model decides (``gankit.runtime``)
 GANKIT_VERBOSE         keep TensorFlow's native start-up log lines (``--verbose``; by default the
                        runner and the notebooks drop them, :func:`gankit.lesson.quiet_native_logs`)
 =====================  ====================================================================
@@ -69,6 +71,14 @@ def locale_lang(environ=None):
     return "en"
 
 
+def _precision(text):
+    if not text or text == "auto":
+        return None
+    if text not in PRECISIONS:
+        raise ValueError(f"GANKIT_PRECISION={text!r}: use one of {', '.join(PRECISIONS)}.")
+    return text
+
+
 def _path(text):
     return pathlib.Path(text).expanduser() if text else None
 
@@ -89,6 +99,7 @@ class Settings:
     resume_dir: pathlib.Path = None
     keras_home: pathlib.Path = pathlib.Path("~/.keras").expanduser()
     verbose: bool = False
+    precision: str = None
 
     @classmethod
     def from_env(cls, environ=None):
@@ -115,6 +126,7 @@ class Settings:
             resume_dir=_path(env.get("GANKIT_RESUME_DIR")),
             keras_home=_path(env.get("KERAS_HOME")) or pathlib.Path("~/.keras").expanduser(),
             verbose=parse_flag(env.get("GANKIT_VERBOSE"), "GANKIT_VERBOSE"),
+            precision=_precision(env.get("GANKIT_PRECISION")),
         )
 
 
@@ -146,7 +158,8 @@ def export(**values):
     removes a variable."""
     names = {"quick": "GANKIT_QUICK", "offline": "GANKIT_OFFLINE", "lang": "GANKIT_LANG",
              "epochs": "GANKIT_EPOCHS", "dataset": "GANKIT_DATASET", "runs_dir": "GANKIT_RUNS",
-             "run_dir": "GANKIT_RUN_DIR", "resume_dir": "GANKIT_RESUME_DIR", "verbose": "GANKIT_VERBOSE"}
+             "run_dir": "GANKIT_RUN_DIR", "resume_dir": "GANKIT_RESUME_DIR", "verbose": "GANKIT_VERBOSE",
+             "precision": "GANKIT_PRECISION"}
     for key, value in values.items():
         if key not in names:
             raise TypeError(f"export() got an unknown setting {key!r}; known: {', '.join(names)}")

@@ -122,10 +122,10 @@ def dtype_policy(key, precision="auto", settings=None):
         return precision
     import keras
 
-    from gankit import train
-
     settings = settings or config.current()
-    if not measured(key)["bf16"] or train.chosen_precision() or keras.config.dtype_policy().name != "float32":
+    if settings.precision:  # chosen for every network (--precision, train.set_precision, GANKIT_PRECISION)
+        return settings.precision
+    if not measured(key)["bf16"] or keras.config.dtype_policy().name != "float32":
         return None
     if settings.quick or has_gpu():
         return None

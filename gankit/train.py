@@ -101,8 +101,7 @@ def num_replicas():
 
 # --- mixed precision ----------------------------------------------------------------------
 
-POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
-_chosen = None  # the policy last chosen with set_precision (None: "auto" or never called)
+POLICIES = tuple(p for p in config.PRECISIONS if p != "auto")
 
 
 def set_precision(policy="float32"):
@@ -116,7 +115,6 @@ def set_precision(policy="float32"):
     Layers then compute in 16 bits and keep float32 weights; gankit's losses cast logits
     to float32, and ``AdversarialModel.compile`` adds loss scaling for ``mixed_float16``.
     """
-    global _chosen
     chosen = None
     if policy in (None, "auto"):
         policy = "float32"
@@ -129,13 +127,13 @@ def set_precision(policy="float32"):
     else:
         raise ValueError(f"Unknown precision policy {policy!r}: use one of {', '.join(POLICIES)} or 'auto'.")
     keras.mixed_precision.set_global_policy(policy)
-    _chosen = chosen
+    config.export(precision=chosen)  # a setting: a notebook kernel or child process started from here sees it
     return policy
 
 
 def chosen_precision():
-    """The policy chosen with :func:`set_precision` (``None`` if none was, or ``"auto"``)."""
-    return _chosen
+    """The policy chosen with :func:`set_precision` or ``GANKIT_PRECISION`` (``None``: each model decides)."""
+    return config.current().precision
 
 
 # --- what fit will see ---------------------------------------------------------------------

@@ -184,11 +184,9 @@ def _policies(model):
 @pytest.fixture
 def bf16_cpu(monkeypatch):
     """Full mode on a CPU with bfloat16 units, no policy chosen."""
-    from gankit import train
-
     monkeypatch.delenv("GANKIT_QUICK", raising=False)
     monkeypatch.setattr(runtime, "cpu_has_bf16", lambda: True)
-    monkeypatch.setattr(train, "_chosen", None)
+    monkeypatch.delenv("GANKIT_PRECISION", raising=False)
     assert keras.config.dtype_policy().name == "float32"
     yield
     keras.config.set_dtype_policy("float32")
@@ -227,3 +225,14 @@ def test_auto_precision_gives_way_to_quick_mode_a_chosen_policy_and_other_cpus(b
     assert _policies(build()) == {"float32"}
     with pytest.raises(ValueError, match="precision must be"):
         build(precision="half")
+
+
+def test_a_precision_chosen_in_the_environment_reaches_models_built_in_another_process(monkeypatch):
+    """``--precision`` travels as GANKIT_PRECISION (e.g. to a notebook kernel the runner starts):
+    a process that only reads the setting builds every network in that policy."""
+    build, _ = _bf16_cases()["GAN"]              # a model that would stay float32 by itself
+    monkeypatch.setenv("GANKIT_PRECISION", "mixed_bfloat16")
+    assert _policies(build()) == {"mixed_bfloat16"}
+    monkeypatch.setenv("GANKIT_PRECISION", "half")
+    with pytest.raises(ValueError, match="GANKIT_PRECISION='half'"):
+        build()
