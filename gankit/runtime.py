@@ -161,7 +161,7 @@ def jit_compile(key, compute_dtype="float32", settings=None):
 
 def steps_per_execution(key, steps_per_epoch=None, n_replicas=None, settings=None):
     """Training steps per call of the compiled function for a ``fit``: the measured number (8: one
-    Python round trip per 8 steps, worth 1.4x for the small GAN step), its gcd with
+    Python round trip per 8 steps; the README has the measurements), its gcd with
     ``steps_per_epoch``; 1 in quick mode and under several replicas."""
     settings = settings or config.current()
     if settings.quick or (replicas() if n_replicas is None else n_replicas) > 1:
