@@ -122,8 +122,9 @@ class FakeResponse:
     """What ``urllib.request.urlopen`` returns, serving ``payload``; optionally failing after
     ``fail_after`` bytes, as a dropped connection does."""
 
-    def __init__(self, payload, fail_after=None, chunk=7):
+    def __init__(self, payload, fail_after=None, chunk=7, announce=None):
         self.payload, self.fail_after, self.chunk, self.pos = payload, fail_after, chunk, 0
+        self.headers = {"Content-Length": str(announce)} if announce is not None else {}
 
     def read(self, n=-1):
         if self.fail_after is not None and self.pos >= self.fail_after:
@@ -140,11 +141,11 @@ class FakeResponse:
         return False
 
 
-def fake_urlopen(payload, fail_after=None, calls=None):
+def fake_urlopen(payload, fail_after=None, calls=None, announce=None):
     def urlopen(url, timeout=None):
         if calls is not None:
             calls.append(url)
-        return FakeResponse(payload, fail_after)
+        return FakeResponse(payload, fail_after, announce=announce)
     return urlopen
 
 
@@ -179,6 +180,28 @@ def test_download_success_lands_whole(tmp_path, monkeypatch):
     assert calls == ["https://example.invalid/file.bin"]
 
 
+def test_download_shorter_than_announced_is_refused(tmp_path, monkeypatch):
+    """The server closes the connection early without an error: the size check catches it."""
+    monkeypatch.setattr(sources.urllib.request, "urlopen", fake_urlopen(b"x" * 500, announce=1000))
+    dest = tmp_path / "mnist.npz"
+    with pytest.raises(data.DatasetError, match="stopped after 500 of 1000 bytes"):
+        sources.fetch("https://example.invalid/mnist.npz", dest)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_download_with_the_wrong_checksum_is_refused_and_the_right_one_lands(tmp_path, monkeypatch):
+    import hashlib
+
+    payload = os.urandom(300)
+    monkeypatch.setattr(sources.urllib.request, "urlopen", fake_urlopen(payload, announce=300))
+    dest = tmp_path / "mnist.npz"
+    with pytest.raises(data.DatasetError, match="SHA-256"):
+        sources.fetch("https://example.invalid/mnist.npz", dest, sha256="0" * 64)
+    assert list(tmp_path.iterdir()) == []
+    sources.fetch("https://example.invalid/mnist.npz", dest, sha256=hashlib.sha256(payload).hexdigest())
+    assert dest.read_bytes() == payload
+
+
 def _npz_bytes(n=20):
     buffer = io.BytesIO()
     rng = np.random.default_rng(0)
@@ -190,9 +213,15 @@ def _npz_bytes(n=20):
 
 
 def test_load_arrays_downloads_into_the_keras_cache_when_online(nowhere, monkeypatch):
-    calls = []
+    import hashlib
+
+    from gankit.data import images as image_sets
+
+    calls, payload = [], _npz_bytes()
     monkeypatch.setenv("GANKIT_OFFLINE", "0")
-    monkeypatch.setattr(sources.urllib.request, "urlopen", fake_urlopen(_npz_bytes(), calls=calls))
+    monkeypatch.setattr(sources.urllib.request, "urlopen", fake_urlopen(payload, calls=calls))
+    # the fake file is not Keras' mnist.npz: it is checked against its own checksum
+    monkeypatch.setitem(image_sets.IDX_SETS["mnist"], "sha256", hashlib.sha256(payload).hexdigest())
     images, labels, source = data.load_arrays("mnist", "test")
     assert calls == [data.KERAS_URL + "mnist.npz"]
     assert images.shape == (20, 28, 28, 1) and labels.dtype == np.int32

@@ -22,7 +22,9 @@ from gankit.data.sources import KERAS_URL, data_roots, image_files, keras_cache,
 
 IDX_SETS = {
     # name: (folder names to look for, file prefix per split, keras cache layout)
-    "mnist": {"folders": ("mnist",), "keras_npz": "mnist.npz", "keras_dir": None},
+    # sha256 of Keras' mnist.npz: the checksum keras.datasets.mnist verifies
+    "mnist": {"folders": ("mnist",), "keras_npz": "mnist.npz", "keras_dir": None,
+              "sha256": "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"},
     "fashion_mnist": {"folders": ("fashion-mnist", "fashion_mnist"), "keras_npz": None,
                       "keras_dir": "fashion-mnist"},
 }
@@ -45,7 +47,7 @@ def _download_idx(name, split):
     spec = IDX_SETS[name]
     if spec["keras_npz"]:
         dest = keras_cache() / spec["keras_npz"]
-        sources.fetch(KERAS_URL + spec["keras_npz"], dest)
+        sources.fetch(KERAS_URL + spec["keras_npz"], dest, sha256=spec.get("sha256"))
         return read_npz(dest, split), dest
     folder = keras_cache() / spec["keras_dir"]
     for path in sources.idx_files(folder, split):

@@ -55,15 +55,34 @@ def image_files(folder):
     return files
 
 
-def fetch(url, dest):
+def fetch(url, dest, sha256=None):
     """Download ``url`` to ``dest`` atomically: a temporary file in the same folder, renamed
-    only after it is complete, so a killed download cannot poison the cache."""
+    only after it is complete (as many bytes as the server announced) and, given ``sha256``,
+    its checksum matches, so a killed or corrupted download cannot poison the cache. A progress
+    bar (``tqdm``) shows the bytes, the rate and the time left."""
+    import hashlib
+
+    from tqdm.auto import tqdm
+
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=dest.name + ".", suffix=".part")
+    digest, size = hashlib.sha256(), 0
     try:
         with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=30) as response:
-            while chunk := response.read(1 << 20):
-                out.write(chunk)
+            total = int(response.headers.get("Content-Length") or 0) or None
+            with tqdm(total=total, unit="B", unit_scale=True, desc=dest.name, leave=False) as bar:
+                while chunk := response.read(1 << 20):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+                    bar.update(len(chunk))
+        if total is not None and size != total:
+            raise DatasetError(f"The download of {url} stopped after {size} of {total} bytes; run the same "
+                               f"command again to fetch it anew.")
+        if sha256 is not None and digest.hexdigest() != sha256:
+            raise DatasetError(f"The file downloaded from {url} does not have the expected SHA-256 checksum "
+                               f"({digest.hexdigest()} instead of {sha256}): it is damaged or not the original. "
+                               f"Run the same command again, or download it by hand and check it.")
         os.replace(tmp, dest)
     finally:
         if os.path.exists(tmp):
