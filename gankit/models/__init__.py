@@ -1,7 +1,8 @@
 """gankit's models: one ``keras.Model`` subclass per paper, all sharing ``AdversarialModel``; the
-image-to-image ones (Pix2Pix, CycleGAN, SRGAN) through ``ImageToImage``."""
+noise-to-image GANs through ``NoiseToImage``, the image-to-image ones (Pix2Pix, CycleGAN, SRGAN)
+through ``ImageToImage``."""
 
-from gankit.models.base import AdversarialModel, ImageToImage
+from gankit.models.base import AdversarialModel, ImageToImage, NoiseToImage
 from gankit.models.gan import DCGAN, GAN
 from gankit.models.cgan import CGAN, ClassConditional
 from gankit.models.acgan import ACGAN
@@ -12,4 +13,4 @@ from gankit.models.srgan import SRGAN
 from gankit.models.pix2pix import Pix2Pix
 from gankit.models.cyclegan import CycleGAN
 
-__all__ = ["AdversarialModel", "ImageToImage", "GAN", "DCGAN", "WGAN", "WGANGP", "ClassConditional", "CGAN", "ACGAN", "InfoGAN", "Pix2Pix", "CycleGAN", "SRCNN", "SRResNet", "SRGAN"]
+__all__ = ["AdversarialModel", "NoiseToImage", "ImageToImage", "GAN", "DCGAN", "WGAN", "WGANGP", "ClassConditional", "CGAN", "ACGAN", "InfoGAN", "Pix2Pix", "CycleGAN", "SRCNN", "SRResNet", "SRGAN"]
