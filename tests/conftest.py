@@ -117,8 +117,3 @@ def idx_writer():
 def digits():
     return synthetic_digits
 
-
-def pytest_collection_modifyitems(items):
-    """The website test first: it executes every notebook (most of the suite's time, on its own two processes), so
-    with ``-n 2 --dist loadfile`` the other worker runs all the other files meanwhile instead of waiting at the end."""
-    items.sort(key=lambda item: 0 if item.nodeid.startswith("tests/test_site.py") else 1)
