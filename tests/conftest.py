@@ -116,3 +116,4 @@ def idx_writer():
 @pytest.fixture
 def digits():
     return synthetic_digits
+

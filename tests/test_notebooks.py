@@ -1,6 +1,7 @@
 """The notebooks are generated from ``lessons/`` and complete in both languages.
 
-(Executing the notebooks is nbval's job: ``pytest notebooks/``. These checks are static.)
+(Executing the notebooks is the website build's job, in ``tests/test_site.py``; ``pytest notebooks/`` runs them with
+nbval. These checks are static.)
 """
 
 import json
