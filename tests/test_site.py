@@ -49,10 +49,10 @@ def site():
     """Build both sites once for this module (about 2 × the quick-mode time of the lessons). Every
     lesson runs, so every lesson's datasets must be here: a missing one skips the site with one line
     naming it (a failure under GANKIT_REQUIRE_DATA, as in CI)."""
-    import conftest
     from gankit import data
+    from gankit.lesson import lesson_datasets
 
-    missing = sorted({name for stem in LESSONS for name in conftest.lesson_datasets(int(stem[:2]))
+    missing = sorted({name for stem in LESSONS for name in lesson_datasets(int(stem[:2]))
                       if data.locate(name) is None})
     if missing:
         message = (f"the site runs every lesson, and this machine lacks {', '.join(missing)}: "

@@ -44,6 +44,30 @@ def lesson_source(number):
     return matches[0] if matches else None
 
 
+def lesson_datasets(number, quick_mode=True):
+    """The datasets lesson ``number`` checks first (its ``L.needs(...)`` line), as the tests run it:
+    the arguments evaluated with a stand-in ``L`` whose ``pick`` gives the quick value and whose
+    ``dataset`` gives ``GANKIT_DATASET`` or the lesson's default."""
+    import ast
+
+    source = lesson_source(number)
+    if source is None:
+        return ()
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if line.startswith("L.needs("):
+            call = ast.parse(line.split("  #")[0]).body[0].value
+
+            class Stand:
+                def pick(self, full, quick):  # noqa: F811 - the name Lesson.pick uses
+                    return quick if quick_mode else full
+
+                def dataset(self, default, choices=None):
+                    return config.current().dataset or default
+
+            return tuple(eval(compile(ast.Expression(a), str(source), "eval"), {"L": Stand()}) for a in call.args)
+    return ()
+
+
 def available():
     return [n for n in CATALOGUE if lesson_source(n) is not None]
 
