@@ -673,7 +673,7 @@ assert abs(last.mean() - 2.0) < 0.5 * abs(first.mean() - 2.0), "the generator sh
 # **批次大小。** 博客代码用 32。本课用 64：在 CPU 上每一步的固定开销占大头，批次翻倍后一轮的步数减半，
 # 一轮的时间也差不多减半；对这个小网络和 Adam(3e-4)，64 同样训练得很稳。
 #
-# **时间。** 完整模式训练 30 轮（每轮 60000 张图、937 步），在 2 核 CPU 上约 7–8 分钟：多数样本已经能认出是哪个数字（0、1、3、7、9……），
+# **时间。** 完整模式训练 30 轮（每轮 60000 张图、937 步），在 2 核 AVX-512 CPU 上（只有 AVX2 的 CPU 更慢）约 7–8 分钟：多数样本已经能认出是哪个数字（0、1、3、7、9……），
 # 但带着椒盐状的噪点——这差不多是只有一个隐藏层的全连接网络的极限，第 2 课的 DCGAN 会干净得多。
 # 快速模式只用 2048 张图训练 8 轮（256 步），几秒钟就结束：样本还是一片噪声，只有平均亮度开始向 MNIST 的黑色背景靠拢
 # （代码最后会检查这一点）；要看到“黑背景、中间一团亮”的雏形，大约需要一千步。
@@ -705,7 +705,7 @@ assert abs(last.mean() - 2.0) < 0.5 * abs(first.mean() - 2.0), "the generator sh
 # batch halves the steps per epoch and roughly halves the epoch's time; for this small network with Adam(3e-4), 64
 # trains just as steadily.
 #
-# **Time.** Full mode trains 30 epochs (60,000 images, 937 steps each), about 7–8 minutes on a 2-core CPU: most samples are then recognisable
+# **Time.** Full mode trains 30 epochs (60,000 images, 937 steps each), about 7–8 minutes on a 2-core AVX-512 CPU (slower on CPUs with only AVX2): most samples are then recognisable
 # digits (0, 1, 3, 7, 9 …), though speckled with salt-and-pepper noise — about the limit of a fully connected
 # network with one hidden layer; lesson 2's DCGAN is much cleaner. Quick mode trains 8 epochs on 2,048 images
 # (256 steps) and is over in seconds: the samples are still noise, only their mean brightness has started to move

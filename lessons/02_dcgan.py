@@ -701,7 +701,7 @@ for training in (False, True):
 # ## 6 · 正式训练：Fashion-MNIST 上的 DCGAN
 #
 # 完整训练的设置都在下面**一个**单元格里。默认是 Fashion-MNIST（Zalando 的 10 类服装，6 万张 28×28 灰度图，
-# 比手写数字难，又足够小，CPU 上也能训练），批大小 128（论文的取值）。**完整模式（6 个轮次）在 2 核 CPU 上约 20 分钟，在 GPU 上估计只要一两分钟。**
+# 比手写数字难，又足够小，CPU 上也能训练），批大小 128（论文的取值）。**完整模式（6 个轮次）在 2 核 AVX-512 CPU 上（只有 AVX2 的 CPU 更慢）约 20 分钟，在 GPU 上估计只要一两分钟。**
 # 快速模式不看这些设置，总是只取 Fashion-MNIST 的 512 张图训练 2 个轮次。
 #
 # 完整模式下可以把 `DATASET` 改成：
@@ -725,7 +725,7 @@ for training in (False, True):
 #
 # All settings of the full run are in **one** cell below. The default is Fashion-MNIST (Zalando's 10 kinds of
 # clothing, 60,000 grey 28×28 pictures: harder than digits, yet small enough to train on a CPU) with batch size
-# 128 (the paper's value). **Full mode (6 epochs) takes about 20 minutes on a 2-core CPU, and an estimated minute or two on a GPU.** Quick mode ignores these settings and always
+# 128 (the paper's value). **Full mode (6 epochs) takes about 20 minutes on a 2-core AVX-512 CPU (slower on CPUs with only AVX2), and an estimated minute or two on a GPU.** Quick mode ignores these settings and always
 # trains 2 epochs on 512 pictures of Fashion-MNIST.
 #
 # In full mode you can set `DATASET` to:

@@ -512,7 +512,7 @@ for name, gan in trained.items():
 # 对 28×28 的数字已经足够），训练 4 轮，判别器用设计 1 加不匹配对——直接接着第 3 节那个设计 1 的模型往下训练
 # （换了数据集就新建一个模型）。优化器沿用 DCGAN 的 Adam（学习率 $2\times10^{-4}$，$\beta_1=0.5$）——
 # 原论文用多层感知机和带动量的 SGD，换成卷积网络后 Adam 是通行做法。
-# 4 轮后条件准确率为 93.3%。整课的完整模式（包括第 3 节三个模型的对比训练）在 2 核 CPU 上估计需要 10–15 分钟，在 GPU 上只要一两分钟。
+# 4 轮后条件准确率为 93.3%。整课的完整模式（包括第 3 节三个模型的对比训练）在 2 核 AVX-512 CPU 上（只有 AVX2 的 CPU 更慢）估计需要 10–15 分钟，在 GPU 上只要一两分钟。
 #
 # 想换成 Fashion-MNIST：在终端运行 `python -m gankit.lesson 3 --dataset fashion_mnist`，或在 notebook 里把下面
 # `L.dataset(...)` 的默认值改成 `"fashion_mnist"`；若 `assets/classifiers/` 里还没有 Fashion-MNIST 的分类器
@@ -532,7 +532,7 @@ for name, gan in trained.items():
 # The optimizer is DCGAN's Adam (learning rate $2\times10^{-4}$, $\beta_1=0.5$): the paper used multilayer
 # perceptrons and SGD with momentum, and Adam is the usual choice with convolutional networks. After 4 epochs the
 # conditional accuracy was 93.3%. The whole lesson in full mode (including section 3's three comparison runs) should
-# take 10–15 minutes on a 2-core CPU and a minute or two on a GPU.
+# take 10–15 minutes on a 2-core AVX-512 CPU (slower on CPUs with only AVX2) and a minute or two on a GPU.
 #
 # To switch to Fashion-MNIST run `python -m gankit.lesson 3 --dataset fashion_mnist` in a terminal, or in the
 # notebook change the default of `L.dataset(...)` below to `"fashion_mnist"`; if `assets/classifiers/` has no

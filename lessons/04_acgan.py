@@ -225,7 +225,7 @@ print(L.t(f"参数量：生成器 {demo.generator.count_params():,}，判别器 
 # ## 3 · 训练 ACGAN
 #
 # 完整模式：MNIST 全部 60000 张训练图，批大小 128，`filters=32`，8 轮；优化器按论文附录，
-# 两个网络都用 Adam（学习率 $2\times10^{-4}$，$\beta_1=0.5$）。在 2 核 CPU 上训练约 5.5 分钟，在 GPU 上估计不到一分钟；只训练 4 轮时条件准确率停在 86%–88%，8 轮才稳定超过 90%。
+# 两个网络都用 Adam（学习率 $2\times10^{-4}$，$\beta_1=0.5$）。在 2 核 AVX-512 CPU 上（只有 AVX2 的 CPU 更慢）训练约 5.5 分钟，在 GPU 上估计不到一分钟；只训练 4 轮时条件准确率停在 86%–88%，8 轮才稳定超过 90%。
 # 想换成 Fashion-MNIST：终端里运行 `python -m gankit.lesson 4 --dataset fashion_mnist`，或在 notebook 里把下面
 # `L.dataset(...)` 的默认值改成 `"fashion_mnist"`（若还没有 Fashion-MNIST 的独立分类器，本课会说明并跳过条件准确率）。
 # 快速模式只用一小部分数据。
@@ -236,7 +236,7 @@ print(L.t(f"参数量：生成器 {demo.generator.count_params():,}，判别器 
 # ## 3 · Training ACGAN
 #
 # Full mode: all 60,000 MNIST training pictures, batch size 128, `filters=32`, 8 epochs; as in the paper's appendix,
-# both networks use Adam (learning rate $2\times10^{-4}$, $\beta_1=0.5$). Training takes about 5.5 minutes on a 2-core CPU and
+# both networks use Adam (learning rate $2\times10^{-4}$, $\beta_1=0.5$). Training takes about 5.5 minutes on a 2-core AVX-512 CPU (slower on CPUs with only AVX2) and
 # an estimated minute or less on a GPU; after only 4 epochs the conditional accuracy stalled at 86–88%, and it took 8
 # epochs to get safely above 90%. To switch to Fashion-MNIST run `python -m gankit.lesson 4 --dataset fashion_mnist`, or in the
 # notebook change the default of `L.dataset(...)` below to `"fashion_mnist"` (if no independent Fashion-MNIST

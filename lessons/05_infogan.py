@@ -258,7 +258,7 @@ print(L.t(f"未训练模型的类别编码 L_I：{L_I_estimate:.3f} 奈特（最
 # 完整模式：MNIST 全部 60000 张训练图，批大小 128，5 轮。网络按论文附录 C 的表 1：生成器先经过一个 1024 维的全连接层，
 # 判别器在两层卷积之后也有一个 1024 维的全连接层（`hidden=1024`，`gankit` 的默认值），$Q$ 头接在这一层上；
 # 卷积宽度减半（`filters=32`）以适应 CPU。优化器按论文附录，判别器和 $Q$ 用 Adam $2\times10^{-4}$，生成器用 $10^{-3}$。
-# 5 轮在 2 核 CPU 上估计约 12 分钟，在 GPU 上估计 1–2 分钟。数据用 `labels=False` 加载：InfoGAN 从头到尾没见过一个标签，
+# 5 轮在 2 核 AVX-512 CPU 上（只有 AVX2 的 CPU 更慢）估计约 12 分钟，在 GPU 上估计 1–2 分钟。数据用 `labels=False` 加载：InfoGAN 从头到尾没见过一个标签，
 # 标签只在第 5 节用来**评估**。想换成 Fashion-MNIST，用 `--dataset fashion_mnist` 运行（或改 `L.dataset(...)` 的默认值）：
 # 类别编码仍会分出 10 组，但它们未必与 10 种衣物一一对应（比如衬衫、T 恤、套头衫可能被并成一组，鞋子被按样式分开）。
 #
@@ -275,7 +275,7 @@ print(L.t(f"未训练模型的类别编码 L_I：{L_I_estimate:.3f} 奈特（最
 # connected layer after its two convolutions (`hidden=1024`, gankit's default), on which the $Q$ head sits; the
 # convolutions are half as wide (`filters=32`) to suit a CPU. As in the appendix, Adam with $2\times10^{-4}$ for the
 # discriminator and $Q$ and $10^{-3}$ for the generator. The 5 epochs should take about 12 minutes on
-# 2 CPU cores and 1–2 minutes on a GPU (estimates). The data are loaded with `labels=False`: InfoGAN never sees a single label; the labels are
+# 2 AVX-512 CPU cores (slower on CPUs with only AVX2) and 1–2 minutes on a GPU (estimates). The data are loaded with `labels=False`: InfoGAN never sees a single label; the labels are
 # used only to **evaluate** in section 5. To switch to Fashion-MNIST run with `--dataset fashion_mnist` (or change the default of `L.dataset(...)`): the
 # categorical code still splits the data into 10 groups, but they need not match the 10 garments one to one (shirts,
 # T-shirts and pullovers may share a group while shoes are split by style).

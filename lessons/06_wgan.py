@@ -13,7 +13,7 @@
 #    评论家的损失能跟着样本质量走；在 Fashion-MNIST 上训练 WGAN-GP；
 # 6. **LSGAN**（最小二乘 GAN）以及《Are GANs Created Equal?》这篇大规模对比告诉我们什么。
 #
-# 快速模式（`GANKIT_QUICK=1`）一分钟左右跑完，只检查代码；完整模式把每个实验都训练到位，在 2 核 CPU 上约需半小时。
+# 快速模式（`GANKIT_QUICK=1`）一分钟左右跑完，只检查代码；完整模式把每个实验都训练到位，在 2 核 AVX-512 CPU 上约需半小时（只有 AVX2 的 CPU 更慢）。
 
 # %% [markdown] lang="en"
 # # Lesson 6 · WGAN and WGAN-GP
@@ -34,7 +34,7 @@
 # 6. **LSGAN** (least squares GAN) and what the large-scale study "Are GANs Created Equal?" tells us.
 #
 # Quick mode (`GANKIT_QUICK=1`) runs in about a minute and only checks the code; full mode trains every experiment
-# properly and takes about half an hour on a 2-core CPU.
+# properly and takes about half an hour on a 2-core AVX-512 CPU (slower on CPUs with only AVX2).
 
 # %%
 import pathlib, sys
@@ -878,7 +878,7 @@ L.show(fig, "clipping_vs_gp")
 # 每次评论家更新用其中 64 张，一个轮次是 187 次生成器迭代。
 #
 # 优化器我们**没有**用论文的 Adam($10^{-4}$, $\beta_1=0$, $\beta_2=0.9$)，而是 Adam($2\times10^{-4}$, $\beta_1=0.5$, $\beta_2=0.9$)。
-# 原因是实测：用论文的设置训练 10 个轮次（2 核 CPU 上约 14 分钟），只能看出衬衫、裤子的大致轮廓；换成后者，8 个轮次就能认出 T 恤、
+# 原因是实测：用论文的设置训练 10 个轮次（2 核 AVX-512 CPU 上约 14 分钟），只能看出衬衫、裤子的大致轮廓；换成后者，8 个轮次就能认出 T 恤、
 # 套头衫、连衣裙、运动鞋和短靴。论文的设置是为几万到几十万次迭代准备的，而我们只有不到 1500 次。梯度惩罚让带动量的 Adam 重新变得可用，
 # 这一点本身就是 WGAN-GP 相对 WGAN 的改进之一。
 #
@@ -894,7 +894,7 @@ L.show(fig, "clipping_vs_gp")
 #
 # For the optimiser we do **not** use the paper's Adam($10^{-4}$, $\beta_1=0$, $\beta_2=0.9$) but Adam($2\times10^{-4}$,
 # $\beta_1=0.5$, $\beta_2=0.9$). The reason is measured: with the paper's settings, 10 epochs (about 14 minutes on a
-# 2-core CPU) only give rough outlines of shirts and trousers; with the latter, after 8 epochs T-shirts, pullovers,
+# 2-core AVX-512 CPU) only give rough outlines of shirts and trousers; with the latter, after 8 epochs T-shirts, pullovers,
 # dresses, sneakers and ankle boots can be told apart. The paper's settings are meant for tens or hundreds of thousands
 # of iterations, and we have fewer than 1500. That momentum (Adam) is usable again at all is itself one of the things
 # the gradient penalty brings over WGAN.

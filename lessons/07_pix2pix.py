@@ -19,7 +19,7 @@
 #    清晰度（平均梯度幅值，相对于目标图）和峰值信噪比（PSNR）。
 #
 # 快速模式（`GANKIT_QUICK=1`）只用 2048 对 32×32 的边缘→服饰图、很窄的网络，一分钟左右跑完，用来检查代码；
-# 完整模式在 maps 数据集的一个本地子集上训练（64×64，400 对训练图，100 对验证图），两种模型在 2 核 CPU 上合计约 11 分钟。
+# 完整模式在 maps 数据集的一个本地子集上训练（64×64，400 对训练图，100 对验证图），两种模型在 2 核 AVX-512 CPU 上（只有 AVX2 的 CPU 更慢）合计约 11 分钟。
 
 # %% [markdown] lang="en"
 # # Lesson 7 · Pix2Pix: paired image-to-image translation
@@ -49,7 +49,7 @@
 #
 # Quick mode (`GANKIT_QUICK=1`) uses 2048 pairs of 32×32 edges→garments and very narrow networks and finishes in
 # about a minute; it checks the code. Full mode trains on a local subset of the maps dataset (64×64, 400 training
-# pairs, 100 validation pairs): both models together take about 11 minutes on a 2-core CPU.
+# pairs, 100 validation pairs): both models together take about 11 minutes on a 2-core AVX-512 CPU (slower on CPUs with only AVX2).
 
 # %%
 import pathlib, sys

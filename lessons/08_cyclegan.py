@@ -18,7 +18,7 @@
 #    去掉循环一致性损失再训练一次作对比；用真实地图算**逐像素准确率**；最后做真人脸 → 动漫脸（celeba2anime）。
 #
 # 快速模式（`GANKIT_QUICK=1`）只用几张 32×32 的图、极小的网络各训练两步，用来检查代码；
-# 完整模式在 64×64 的 maps 和 celeba2anime 上真正训练（结果见 8.9 和 8.10 节），整课在 2 核 CPU 上约 35 分钟。
+# 完整模式在 64×64 的 maps 和 celeba2anime 上真正训练（结果见 8.9 和 8.10 节），整课在 2 核 AVX-512 CPU 上（只有 AVX2 的 CPU 更慢）约 35 分钟。
 
 # %% [markdown] lang="en"
 # # Lesson 8 · CycleGAN: unpaired image-to-image translation
@@ -49,7 +49,7 @@
 #
 # Quick mode (`GANKIT_QUICK=1`) trains tiny networks for two steps on a few 32×32 pictures and only checks the code;
 # full mode really trains on 64×64 maps and celeba2anime (results in sections 8.9 and 8.10); the whole lesson takes
-# about 35 minutes on a 2-core CPU.
+# about 35 minutes on a 2-core AVX-512 CPU (slower on CPUs with only AVX2).
 
 # %%
 import pathlib, sys

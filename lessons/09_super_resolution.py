@@ -13,7 +13,7 @@
 #
 # 训练数据是 BSD100 的前 90 张照片加 scikit-image 自带的几张照片；评估用 **Set5**（×4 超分的标准测试集）和留出的照片
 # （BSD100 的后 10 张、astronaut、chelsea），它们**从不参与训练**。快速模式（`GANKIT_QUICK=1`）一分钟左右跑完，只检查代码；
-# 完整模式在 2 核 CPU 上真正训练，约需半小时。
+# 完整模式在 2 核 AVX-512 CPU 上真正训练，约需半小时（只有 AVX2 的 CPU 更慢）。
 
 # %% [markdown] lang="en"
 # # Lesson 9 · Super-resolution: SRCNN → SRGAN → ESRGAN
@@ -36,7 +36,7 @@
 # Training data: the first 90 photos of BSD100 plus a few photos shipped with scikit-image. Evaluation: **Set5** (the
 # standard ×4 benchmark) and held-out photos (the last 10 of BSD100, astronaut, chelsea), **never trained on**. Quick mode
 # (`GANKIT_QUICK=1`) takes about a minute and only checks the code; full mode trains for real and takes about half an
-# hour on a 2-core CPU.
+# hour on a 2-core AVX-512 CPU (slower on CPUs with only AVX2).
 
 # %%
 import pathlib, sys
@@ -659,7 +659,7 @@ for set_name, pictures in eval_sets.items():
 # 下面打印这次运行每个阶段的训练用时。完整模式的设置：批大小 16、每个轮次每张训练照片切 40 块（245 步）；
 # SRCNN 在 48 像素的 HR 块上训练 3 个轮次（峰值学习率 $10^{-3}$），SRResNet（论文的 16 块 × 64 通道）在 96 像素的块上训练
 # 12 个轮次（2,940 步，峰值 $3\times10^{-4}$），SRGAN 和 SRGAN + RaD 在 48 像素的块上各 1 个轮次。
-# 完整模式在 2 核 CPU 上约需半小时，绝大部分花在 SRResNet 上；时间不够就用 `--epochs` 少训几轮（它会同时改动本课每个阶段的轮数），或者换到 GPU 上。
+# 完整模式在 2 核 AVX-512 CPU 上约需半小时，绝大部分花在 SRResNet 上；时间不够就用 `--epochs` 少训几轮（它会同时改动本课每个阶段的轮数），或者换到 GPU 上。
 #
 # 我们完整模式运行的结果（×4、Y 通道、裁掉 4 像素边框，Set5 5 张、留出照片 12 张，都从未参与训练）：
 #
@@ -689,7 +689,7 @@ for set_name, pictures in eval_sets.items():
 # Below: the training time of each stage in this run. Full-mode settings: batch 16, 40 patches per training photo per
 # epoch (245 steps); SRCNN 3 epochs on 48-pixel HR patches (peak learning rate $10^{-3}$), SRResNet (the paper's 16
 # blocks × 64 channels) 12 epochs on 96-pixel patches (2,940 steps, peak $3\times10^{-4}$), SRGAN and SRGAN + RaD 1 epoch
-# each on 48-pixel patches. Full mode takes about half an hour on a 2-core CPU, most of it for SRResNet; short of time,
+# each on 48-pixel patches. Full mode takes about half an hour on a 2-core AVX-512 CPU, most of it for SRResNet; short of time,
 # train fewer epochs with `--epochs` (it changes every stage of this lesson) or use a GPU.
 #
 # Our full-mode run gave (×4, Y channel, 4-pixel border cut, the 5 Set5 pictures and the 12 held-out photos, none ever

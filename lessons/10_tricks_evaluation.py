@@ -13,7 +13,7 @@
 #
 # 最后是一个“误区”专栏：核对一篇中文 GAN 入门博客文章（署名“禅与计算机程序设计艺术”）对 “WGAN-LP”、SNGAN 和 BigGAN 的描述。
 #
-# 快速模式（`GANKIT_QUICK=1`）一分钟左右跑完，只检查代码能否运行，数字没有意义；完整模式把实验做完整，在 2 核 CPU 上约 13 分钟。
+# 快速模式（`GANKIT_QUICK=1`）一分钟左右跑完，只检查代码能否运行，数字没有意义；完整模式把实验做完整，在 2 核 AVX-512 CPU 上（只有 AVX2 的 CPU 更慢）约 13 分钟。
 
 # %% [markdown] lang="en"
 # # Lesson 10 · Training tricks, evaluation and the frontier
@@ -37,7 +37,7 @@
 # "Zen and the Art of Computer Programming") on "WGAN-LP", SNGAN and BigGAN.
 #
 # Quick mode (`GANKIT_QUICK=1`) runs in about a minute and only checks that the code runs — its numbers mean
-# nothing; full mode runs the experiments properly and takes about 13 minutes on a 2-core CPU.
+# nothing; full mode runs the experiments properly and takes about 13 minutes on a 2-core AVX-512 CPU (slower on CPUs with only AVX2).
 
 # %%
 import pathlib, sys
