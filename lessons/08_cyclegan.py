@@ -599,7 +599,7 @@ for label, name in (("CycleGAN", "cyclegan"), ("GAN alone", "gan_alone")):
 # 却还画不出清晰的街道，而街道边缘正是逐像素比较最扣分的地方。论文训练 200 个轮次、256×256、更大的网络；
 # 想看到街道，请用 GPU 并把 `EPOCHS` 调到 50 以上（练习 4）。
 #
-# ![完整模式 5 个轮次后：航拍图 x、G(x)、F(G(x))、真实地图](../assets/cyclegan_maps_5epochs.jpg)
+# ![完整模式 5 个轮次后：航拍图 x、G(x)、F(G(x))、真实地图](../../assets/cyclegan_maps_5epochs.jpg)
 
 # %% [markdown] lang="en"
 # **Full-mode results** (CycleGAN and "GAN alone" trained 5 epochs each, 100 steps per epoch): per-pixel accuracy on
@@ -618,7 +618,7 @@ for label, name in (("CycleGAN", "cyclegan"), ("GAN alone", "gan_alone")):
 # exactly where a pixel-by-pixel comparison loses most. The paper trains 200 epochs at 256×256 with larger networks; to see
 # streets, use a GPU and set `EPOCHS` to 50 or more (exercise 4).
 #
-# ![After 5 full-mode epochs: aerial photo x, G(x), F(G(x)), the true map](../assets/cyclegan_maps_5epochs.jpg)
+# ![After 5 full-mode epochs: aerial photo x, G(x), F(G(x)), the true map](../../assets/cyclegan_maps_5epochs.jpg)
 
 # %% [markdown] lang="zh"
 # ## 8.10 真人脸 → 动漫脸（celeba2anime）
@@ -658,7 +658,7 @@ assert np.isfinite(anime_history.history["g_loss"][-1])
 # 但画面还很模糊、带着细小的格点纹，远不像画出来的动漫脸；反方向 $F(y)$ 把动漫脸变成暗色调的“照片”，大眼睛还留着。
 # 这正是 8.10 开头说的：颜色和纹理先变，形状难改。要得到像样的效果，需要 GPU 上几十个轮次。
 #
-# ![完整模式 1 个轮次后，从上到下：真人脸 x、G(x)、F(G(x))、动漫脸 y、F(y)、G(F(y))](../assets/cyclegan_celeba2anime_1epoch.jpg)
+# ![完整模式 1 个轮次后，从上到下：真人脸 x、G(x)、F(G(x))、动漫脸 y、F(y)、G(F(y))](../../assets/cyclegan_celeba2anime_1epoch.jpg)
 
 # %% [markdown] lang="en"
 # **Full-mode results**: 1,000 real faces ↔ 1,000 anime faces, trained 1 epoch (250 steps). After this short a
@@ -668,7 +668,7 @@ assert np.isfinite(anime_history.history["g_loss"][-1])
 # the big eyes. This is what the start of 8.10 said: colour and texture change first, shape is hard to change. Convincing
 # results need tens of epochs on a GPU.
 #
-# ![After 1 full-mode epoch, top to bottom: real face x, G(x), F(G(x)), anime face y, F(y), G(F(y))](../assets/cyclegan_celeba2anime_1epoch.jpg)
+# ![After 1 full-mode epoch, top to bottom: real face x, G(x), F(G(x)), anime face y, F(y), G(F(y))](../../assets/cyclegan_celeba2anime_1epoch.jpg)
 
 # %% [markdown] lang="zh"
 # ## 8.11 学到了什么

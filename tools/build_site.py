@@ -144,6 +144,9 @@ def decorate(nb, lang, number, outputs):
         figures = "\n\n".join(f"![{zh if lang == 'zh' else en}](../assets/{name})\n\n*{zh if lang == 'zh' else en}*"
                               for name, zh, en in refs)
         cells.append(admonition("note", t["ref_title"], t["ref_body"] + "\n\n" + figures, "gankit-reference"))
+    for cell in nb.cells:  # notebooks/zh/NN.ipynb reaches the repository's assets/ as ../../assets/; a page as ../assets/
+        if cell.cell_type == "markdown" and "../../assets/" in cell.source:
+            cell.source = cell.source.replace("../../assets/", "../assets/")
     at = next((i + 1 for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and title_of_cell(c)), 0)
     for k, text in enumerate(cells):
         cell = nbformat.v4.new_markdown_cell(text)
