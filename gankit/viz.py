@@ -1,6 +1,7 @@
 """Pictures of training: image grids, loss curves, latent interpolation, GIFs, and the
 ``SampleGrid`` callback that saves a grid of a fixed noise batch after every epoch."""
 
+import os
 import pathlib
 
 import keras
@@ -25,15 +26,27 @@ def image_grid(images, nrow=None, pad=2, pad_value=255):
     return grid[..., 0] if c == 1 else grid
 
 
-def save_image(array, path, scale=1):
-    """Save a uint8 picture (H, W) or (H, W, 3) as PNG, optionally enlarged ``scale`` times."""
+def _save_atomically(image, path, **kwargs):
+    """``image.save(path)`` through a temporary file and a rename: a run killed while writing leaves
+    the old file or none, never half a PNG that a resumed run would fail to read."""
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        image.save(tmp, format=Image.registered_extensions()[path.suffix.lower()], **kwargs)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def save_image(array, path, scale=1):
+    """Save a uint8 picture (H, W) or (H, W, 3) as PNG, optionally enlarged ``scale`` times
+    (written atomically)."""
     image = Image.fromarray(array)
     if scale > 1:
         image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
-    image.save(path)
-    return path
+    return _save_atomically(image, path)
 
 
 def save_grid(images, path, nrow=None, scale=2):
@@ -90,12 +103,9 @@ def interpolation_strip(model, rows=4, steps=10, seed=0, spherical=True):
 
 def save_gif(frames, path, duration=300):
     """Write uint8 frames (a list of grids) as an animated GIF, the last frame held longer."""
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     images = [Image.fromarray(f) for f in frames]
     durations = [duration] * (len(images) - 1) + [duration * 4]
-    images[0].save(path, save_all=True, append_images=images[1:], duration=durations, loop=0)
-    return path
+    return _save_atomically(images[0], path, save_all=True, append_images=images[1:], duration=durations, loop=0)
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -111,15 +121,24 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         """A training resumed (or loaded finished) from its checkpoint keeps the grids its earlier
-        epochs saved: they are read back, so ``frames`` and the GIF cover every epoch."""
+        epochs saved: they are read back, so ``frames`` and the GIF cover every epoch. The grid of
+        the checkpoint's own epoch is drawn again if the run was killed before it was written (the
+        model now holds exactly that epoch's weights); an earlier one that is missing or unreadable
+        is left out."""
         start = getattr(self.model, "_initial_epoch", None) or 0
         if self.frames or not start:
             return
         for epoch in range(1, start + 1):
             path = self.folder / f"{self.prefix}_{epoch:03d}.png"
-            if path.is_file():
-                self.frames.append(np.asarray(Image.open(path))[::2, ::2])  # saved at scale 2 (nearest)
-                self.paths.append(path)
+            try:
+                with Image.open(path) as image:
+                    frame = np.asarray(image)[::2, ::2]  # saved at scale 2 (nearest)
+            except (OSError, ValueError):  # missing, or half-written by a run killed before this fix
+                if epoch == start and not epoch % self.every:
+                    self.on_epoch_end(epoch - 1)
+                continue
+            self.frames.append(frame)
+            self.paths.append(path)
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:

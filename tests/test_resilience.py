@@ -264,6 +264,51 @@ def test_a_finished_training_is_loaded_not_retrained_and_keeps_its_sample_grids(
     assert history.history["d_loss"] == first_history.history["d_loss"]
 
 
+def test_a_sample_grid_half_written_when_the_run_was_killed_is_drawn_again_not_read(tmp_path):
+    """A kill between the checkpoint and its epoch's grid (seen in CI: PIL could not read the
+    torn epoch_008.png and the resumed lesson crashed): the checkpoint's own epoch is drawn again
+    from the loaded weights, a torn earlier grid is left out."""
+    from gankit import train, viz
+
+    def run():
+        model = tiny_model()
+        grids = viz.SampleGrid(tmp_path / "grids", n=4)
+        model.fit(tiny_data(), epochs=2, batch_size=16, verbose=0,
+                  callbacks=[*train.callbacks(tmp_path / "ckpt", keep=True, progress="tiny"), grids])
+        return grids
+
+    first = run()
+    last = tmp_path / "grids" / "epoch_002.png"
+    last.write_bytes(last.read_bytes()[:100])                       # torn: a PNG header and no more
+    (tmp_path / "grids" / "epoch_001.png").write_bytes(b"")
+    again = run()
+    assert len(again.frames) == 1                                   # epoch 1 lost, epoch 2 drawn again
+    np.testing.assert_array_equal(again.frames[-1], first.frames[-1])
+    from PIL import Image
+    with Image.open(last) as image:                                 # and written again, whole
+        np.testing.assert_array_equal(np.asarray(image)[::2, ::2], first.frames[-1])
+
+
+def test_images_are_written_atomically(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from gankit import viz
+
+    path = tmp_path / "grid.png"
+    viz.save_image(np.zeros((4, 4), np.uint8), path)
+    before = path.read_bytes()
+
+    def dies_half_way(self, fp, *args, **kwargs):
+        pathlib.Path(fp).write_bytes(b"\x89PNG half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Image.Image, "save", dies_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        viz.save_image(np.full((4, 4), 255, np.uint8), path)
+    assert path.read_bytes() == before                              # the old picture, whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grid.png"]  # no temporary file left
+
+
 def test_sigkill_after_a_finished_training_reruns_the_lesson_without_retraining_it(tmp_path):
     """Lesson 1 in quick mode, killed once its MNIST GAN (``L.callbacks("gan")``) has finished:
     the same command loads that training instead of repeating it, and the lesson completes."""
