@@ -14,6 +14,10 @@ design), so gankit measures samples directly:
 * ``precision_recall`` — k-NN manifold precision and recall (Kynkäänniemi et al. 2019):
   quality (fakes inside the real manifold) and coverage (reals inside the fake manifold).
 * ``psnr``, ``ssim`` — for image-to-image models (pix2pix, super-resolution).
+* ``slant``, ``stroke_width``, ``sweep_rank_correlation`` — what a continuous code of InfoGAN
+  controls: digit shape measures along a sweep of the code, and how monotonically they follow it.
+* ``periodic_energy`` — a super-resolution network's up-sampling grid: the error's spectral power
+  at the frequencies that repeat every ``scale`` pixels, relative to the rest.
 * ``inception_fid``, ``inception_score`` — the standard ImageNet-InceptionV3 versions when
   Keras' weights can be loaded; a clear :class:`InceptionUnavailableError` otherwise.
 * ``evaluate_generator`` — all of the above that apply, for one saved generator.
@@ -513,3 +517,108 @@ def mode_coverage(points, centres, std, radius=3.0, min_share=None):
     share = 1.0 / (4 * len(centres)) if min_share is None else float(min_share)
     counts = np.bincount(nearest[good], minlength=len(centres))
     return int(((counts > 0) & (counts >= share * n_good)).sum()), n_good / len(points)
+
+
+# --- shape measures of digits (InfoGAN's continuous codes) -----------------------------------------
+
+def _ink(images):
+    """Grey images in [-1, 1] as ink in [0, 1], shape (N, H, W); colour channels are averaged."""
+    x = np.asarray(images, dtype="float64")
+    if x.ndim == 2:
+        x = x[None]
+    if x.ndim == 4:
+        x = x.mean(axis=-1)
+    if x.ndim != 3:
+        raise ValueError(f"digit measures need images (N, H, W) or (N, H, W, C); got shape {np.shape(images)}.")
+    return np.clip((x + 1.0) / 2.0, 0.0, 1.0)
+
+
+def slant(images):
+    """How far each digit leans to the right: the shear -μ11/μ02 of its ink (central image moments,
+    rows y downwards, columns x to the right: μ11 = Σ I (x - x̄)(y - ȳ), μ02 = Σ I (y - ȳ)²), i.e. the
+    sideways shift of the ink per row, read upwards. 0 for an upright stroke, tan θ for a stroke
+    leaning θ to the right (like "/"), negative for a lean to the left (the measure MNIST
+    deskewing corrects). One float per image."""
+    ink = _ink(images)
+    h, w = ink.shape[1:]
+    rows, cols = np.mgrid[0:h, 0:w]
+    mass = ink.sum(axis=(1, 2)) + 1e-9
+    dy = rows[None] - ((ink * rows).sum(axis=(1, 2)) / mass)[:, None, None]
+    dx = cols[None] - ((ink * cols).sum(axis=(1, 2)) / mass)[:, None, None]
+    return -(ink * dx * dy).sum(axis=(1, 2)) / ((ink * dy * dy).sum(axis=(1, 2)) + 1e-9)
+
+
+def stroke_width(images, threshold=0.0):
+    """Mean stroke width of each digit in pixels, independent of how long its strokes are (the ink
+    *area* grows with both): ink mass A (pixels in [0, 1]) over the length ℓ of the stroke's
+    skeleton (``skimage.morphology.skeletonize`` of the pixels above ``threshold``; straight links
+    count 1, diagonal ones √2). The skeleton stops about one width w short of the stroke's ends,
+    so w solves A = w (ℓ + w): w = (√(ℓ² + 4A) - ℓ) / 2. Within 25 % of the true width for bars
+    2-4 pixels wide at any angle on a 28x28 grid, 30 % at 5 pixels (tested): a rank measure,
+    good for "does it grow along the sweep", not a calliper. One float per image."""
+    from skimage.morphology import skeletonize
+
+    ink = _ink(images)
+    out = np.zeros(len(ink))
+    for i, soft in enumerate(ink):
+        s = skeletonize(soft > (threshold + 1.0) / 2.0)
+        straight = np.sum(s[:, 1:] & s[:, :-1]) + np.sum(s[1:] & s[:-1])
+        diagonal = (np.sum(s[1:, 1:] & s[:-1, :-1] & ~s[1:, :-1] & ~s[:-1, 1:])
+                    + np.sum(s[1:, :-1] & s[:-1, 1:] & ~s[1:, 1:] & ~s[:-1, :-1]))
+        length = straight + np.sqrt(2.0) * diagonal
+        area = soft.sum()
+        out[i] = (np.sqrt(length ** 2 + 4 * area) - length) / 2
+    return out
+
+
+def sweep_rank_correlation(measures):
+    """Spearman rank correlation, for each row of ``measures`` (shape (rows, steps): a measure of
+    the images along one sweep, the code increasing from left to right), between the code's
+    position and the measure: +1 if the measure always grows along the sweep, -1 if it always
+    falls, about 0 if the code does not drive it. Ties get their mean rank; a constant row gives
+    0. One float per row."""
+    from scipy.stats import rankdata
+
+    m = np.asarray(measures, dtype="float64")
+    if m.ndim != 2 or m.shape[1] < 3:
+        raise ValueError(f"sweep_rank_correlation needs measures of shape (rows, steps >= 3); got {m.shape}.")
+    ranks = rankdata(m, axis=1)
+    ranks -= ranks.mean(axis=1, keepdims=True)
+    position = np.arange(m.shape[1], dtype="float64") - (m.shape[1] - 1) / 2
+    spread = np.sqrt((ranks ** 2).sum(axis=1) * (position ** 2).sum())
+    return np.where(spread > 0, (ranks * position).sum(axis=1) / np.where(spread > 0, spread, 1.0), 0.0)
+
+
+# --- super-resolution: periodic artefacts ----------------------------------------------------------
+
+def periodic_energy(images, references, period=4):
+    """How much of the error ``images - references`` repeats every ``period`` pixels: the mean
+    spectral power of the residual (grey, per image) at the grid's frequencies (u, v) with u a
+    multiple of H / period and v of W / period, (0, 0) left out, over its mean power at all the
+    other non-zero frequencies. The up-sampling grid of a x``period`` super-resolution network
+    (pixel shuffle's sub-pixel kernels drifting apart) puts its energy exactly there.
+
+    About 1 when the residual has no such grid (white noise: every frequency alike; smooth
+    errors: lower), many times more when it has: a random pattern repeating every ``period`` pixels
+    that holds a tenth of the residual's energy, on white noise, gives about 1 + (0.1 / 0.9) H W /
+    (period² - 1), 69 on a 96x96 image at ×4 (tested). Images are cropped to multiples of ``period``. Returns one float per
+    image."""
+    a = np.asarray(images, dtype="float64")
+    b = np.asarray(references, dtype="float64")
+    if a.shape != b.shape or a.ndim not in (3, 4):
+        raise ValueError(f"periodic_energy needs images and references of one shape (N, H, W[, C]); got "
+                         f"{a.shape} and {b.shape}.")
+    residual = a - b if a.ndim == 3 else (a - b).mean(axis=-1)
+    n, h, w = residual.shape
+    h, w = h - h % period, w - w % period
+    if h < 2 * period or w < 2 * period:
+        raise ValueError(f"periodic_energy needs images of at least {2 * period}x{2 * period} pixels; got {a.shape[1:3]}.")
+    residual = residual[:, :h, :w]
+    residual = residual - residual.mean(axis=(1, 2), keepdims=True)
+    power = np.abs(np.fft.fft2(residual)) ** 2
+    grid = np.zeros((h, w), dtype=bool)
+    grid[::h // period, ::w // period] = True
+    grid[0, 0] = False
+    rest = ~grid
+    rest[0, 0] = False
+    return power[:, grid].mean(axis=1) / np.maximum(power[:, rest].mean(axis=1), 1e-30)

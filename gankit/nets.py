@@ -518,6 +518,37 @@ def cubic_matrix(n_in, scale, a=-0.5):
 
 
 @keras.saving.register_keras_serializable(package="gankit")
+class ICNR(keras.initializers.Initializer):
+    """ICNR initialisation of the convolution before a ``PixelShuffle(scale)`` (Aitken et al. 2017,
+    "Checkerboard artifact free sub-pixel convolution", §3): draw a kernel with ``C`` output channels
+    from ``initializer``, then repeat it for each of the scale² sub-pixel positions, so that
+    channel j of the (k, k, C_in, C scale²) kernel is channel j mod C of the drawn one (the channel
+    order of ``depth_to_space``, see :class:`PixelShuffle`). Conv + pixel shuffle then starts out
+    exactly as conv + nearest-neighbour enlargement: every scale x scale block is flat, so the
+    network begins without the periodic grid that independently drawn sub-pixel kernels give.
+    Zero biases (Keras' default) keep that true."""
+
+    def __init__(self, scale=2, initializer="glorot_uniform"):
+        self.scale = int(scale)
+        self.initializer = keras.initializers.get(initializer)
+
+    def __call__(self, shape, dtype=None):
+        *kernel, out = shape
+        groups = self.scale ** 2
+        if out % groups:
+            raise ValueError(f"ICNR(scale={self.scale}) needs a multiple of {groups} output channels; got {out}.")
+        base = self.initializer((*kernel, out // groups), dtype=dtype)
+        return keras.ops.tile(base, (1,) * len(kernel) + (groups,))
+
+    def get_config(self):
+        return {"scale": self.scale, "initializer": keras.initializers.serialize(self.initializer)}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(config["scale"], keras.initializers.deserialize(config["initializer"]))
+
+
+@keras.saving.register_keras_serializable(package="gankit")
 class BicubicUpscale(layers.Layer):
     """Resize by ``scale`` with bicubic interpolation (SRCNN's first step, Dong et al. 2014 §3.1).
 
@@ -560,7 +591,7 @@ def srcnn(scale=4, channels=3, filters=(64, 32), kernels=(9, 1, 5), name="srcnn"
 
 
 def srresnet_generator(scale=4, channels=3, blocks=16, filters=64, bn_momentum=0.9, residual=False,
-                       name="generator"):
+                       icnr=True, name="generator"):
     """SRGAN's generator (Ledig et al. 2017, fig. 4): conv 9x9 + PReLU; ``blocks`` residual
     blocks (conv 3x3 - BN - PReLU - conv 3x3 - BN, plus the identity); conv 3x3 - BN plus a skip
     from before the blocks; log2(scale) sub-pixel stages (conv 3x3 to 4x filters, PixelShuffle(2),
@@ -569,7 +600,11 @@ def srresnet_generator(scale=4, channels=3, blocks=16, filters=64, bn_momentum=0
     ``residual=True`` (not in the paper) adds the bicubic up-sampling of the input to a linear,
     zero-initialised last conv, so the network starts as bicubic interpolation and learns only
     the missing detail (VDSR's global residual, Kim et al. 2016): far fewer steps to beat bicubic,
-    which a CPU budget needs."""
+    which a CPU budget needs.
+
+    ``icnr=True`` initialises each sub-pixel stage's conv with :class:`ICNR` (Aitken et al. 2017),
+    so that the stages start as nearest-neighbour enlargement, free of the scale-periodic grid;
+    ``icnr=False`` draws its kernels like every other conv (Glorot uniform)."""
     if scale < 2 or scale & (scale - 1):
         raise ValueError(f"scale must be a power of two (2, 4, 8); got {scale}.")
     prelu = lambda: layers.PReLU(shared_axes=[1, 2])  # noqa: E731  one slope per channel
@@ -584,7 +619,8 @@ def srresnet_generator(scale=4, channels=3, blocks=16, filters=64, bn_momentum=0
     h = layers.BatchNormalization(momentum=bn_momentum)(layers.Conv2D(filters, 3, padding="same")(h))
     h = layers.Add()([skip, h])
     for _ in range(int(math.log2(scale))):
-        h = layers.Conv2D(filters * 4, 3, padding="same")(h)
+        init = ICNR(2) if icnr else "glorot_uniform"
+        h = layers.Conv2D(filters * 4, 3, padding="same", kernel_initializer=init)(h)
         h = prelu()(PixelShuffle(2)(h))
     if residual:
         detail = layers.Conv2D(channels, 9, padding="same", kernel_initializer="zeros", name="detail")(h)

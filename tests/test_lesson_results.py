@@ -25,12 +25,15 @@ def test_a_full_run_is_copied_into_the_lesson_and_a_second_run_replaces_it(tmp_p
     run.mkdir()
     Image.fromarray(np.zeros((900, 300, 3), "uint8")).save(run / "mnist_final.png")
     summary = {"lesson": 1, "mode": "full", "seconds": 480.0, "machine": "Linux x86_64, 2 CPU cores (AVX2)",
-               "results": {"eval.GAN (MLP).mnist.fid": 21.5, "gan.d_loss": 1.0}}
+               "results": {"eval.GAN (MLP).mnist.fid": 21.5, "eval.GAN (MLP).mnist.minutes": 2.04, "gan.d_loss": 1.0}}
     (run / "summary.json").write_text(json.dumps(summary))
     assert lesson_results.main([str(run), "--no-build"]) == 0
     text = lesson.read_text(encoding="utf-8")
     assert "![digits generated at the end of training](../../assets/lessons/01/mnist_final.png)" in text
-    assert "| GAN (MLP) | mnist | fid 21.5 |" in text and "(AVX2), 8 minutes in all" in text and "共 8 分钟" in text
+    # the READMEs' labels in each language, the training minutes in a column of their own
+    assert "| GAN (MLP) | mnist | 2.0 min | classifier FID 21.5 |" in text
+    assert "| GAN (MLP) | mnist | 2.0 分钟 | 分类器 FID 21.5 |" in text
+    assert "(AVX2), 8 minutes in all" in text and "共 8 分钟" in text
     assert max(Image.open(repo / "assets/lessons/01/mnist_final.png").size) == lesson_results.MAX_SIDE
     summary["seconds"] = 600.0                      # a later run replaces the cells, never adds a second pair
     (run / "summary.json").write_text(json.dumps(summary))
@@ -42,6 +45,11 @@ def test_a_full_run_is_copied_into_the_lesson_and_a_second_run_replaces_it(tmp_p
     cells = jupytext.read(lesson, fmt="py:percent").cells
     marked = [c for c in cells if "full-mode-results" in c.source]
     assert [c.cell_type for c in marked] == ["markdown", "markdown"]
+    # --refresh rebuilds the cells from results.json alone, exactly as the run made them
+    made = lesson.read_text(encoding="utf-8")
+    lesson.write_text(made.replace("10 minutes in all", "edited by hand"), encoding="utf-8")
+    assert lesson_results.main(["--refresh", "1", "--no-build"]) == 0
+    assert lesson.read_text(encoding="utf-8") == made
     quick = {**summary, "mode": "quick"}
     (run / "summary.json").write_text(json.dumps(quick))
     assert lesson_results.main([str(run), "--no-build"]) == 2

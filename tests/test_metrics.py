@@ -315,3 +315,109 @@ def test_evaluate_cli_on_an_image_to_image_lesson_folder_says_what_to_look_at(tm
     assert evaluate.main([str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "lesson 9" in err and "PSNR" in err and "pass --dataset" not in err and "Traceback" not in err
+
+
+# --- digit shape measures (InfoGAN's continuous codes) ---------------------------------------------
+
+def bar(width, angle, length=18, size=28, up=8):
+    """A bar ``width`` x ``length`` pixels through the centre of a size x size image in [-1, 1],
+    ``angle`` degrees from vertical, leaning right for positive angles ("/"), anti-aliased by
+    averaging an ``up``-times finer grid."""
+    n = size * up
+    y, x = (np.mgrid[0:n, 0:n] + 0.5) / up - size / 2
+    t = np.deg2rad(angle)
+    along = -y * np.cos(t) + x * np.sin(t)      # up the bar: y falls, x grows for a right lean
+    across = y * np.sin(t) + x * np.cos(t)
+    fine = (np.abs(along) <= length / 2) & (np.abs(across) <= width / 2)
+    return fine.reshape(size, up, size, up).mean(axis=(1, 3))[..., None] * 2 - 1
+
+
+def test_slant_of_leaning_bars_is_the_tangent_of_their_angle():
+    angles = [-30, -15, 0, 15, 30]
+    got = metrics.slant(np.stack([bar(3, a) for a in angles]))
+    np.testing.assert_allclose(got, np.tan(np.deg2rad(angles)), atol=0.03)
+    assert got[-1] > 0 > got[0]                                      # "/" is positive, "\" negative
+
+
+def test_slant_ignores_where_the_digit_sits_and_its_colour_channels():
+    upright = bar(3, 20)
+    moved = np.roll(upright, (3, -4), axis=(0, 1))
+    np.testing.assert_allclose(metrics.slant(moved[None]), metrics.slant(upright[None]), atol=1e-6)
+    np.testing.assert_allclose(metrics.slant(np.repeat(upright, 3, axis=-1)[None]), metrics.slant(upright[None]))
+
+
+def test_stroke_width_finds_the_width_of_bars_at_any_angle():
+    angles = [0, 10, 20, 30, 45, 60, 70, 90]
+    for width, tolerance in ((2, 0.25), (3, 0.25), (4, 0.25), (5, 0.3)):
+        got = metrics.stroke_width(np.stack([bar(width, a) for a in angles]))
+        np.testing.assert_allclose(got, width, rtol=tolerance, err_msg=f"width {width}")
+    means = [metrics.stroke_width(np.stack([bar(w, a) for a in angles])).mean() for w in (2, 3, 4, 5)]
+    assert np.all(np.diff(means) > 0.5)
+
+
+def test_stroke_width_does_not_grow_with_length_as_ink_area_does():
+    short, long_ = bar(3, 20, length=10), bar(3, 20, length=20)
+    area = lambda image: float((image > 0).sum())  # noqa: E731
+    assert area(long_) > 1.8 * area(short)
+    w_short, w_long = metrics.stroke_width(np.stack([short, long_]))
+    assert abs(w_long - w_short) < 0.15 * w_long
+
+
+def test_stroke_width_of_an_empty_image_is_zero_and_bad_shapes_are_refused():
+    assert metrics.stroke_width(-np.ones((1, 28, 28, 1)))[0] == 0
+    with pytest.raises(ValueError, match="shape"):
+        metrics.slant(np.zeros((2, 3, 28, 28, 1)))
+
+
+def test_sweep_rank_correlation_known_rows():
+    rows = np.array([[0.1, 0.2, 0.5, 0.9, 1.0],      # grows all along: +1
+                     [3.0, 2.0, 1.5, 1.0, -1.0],     # falls all along: -1
+                     [1.0, 1.0, 1.0, 1.0, 1.0],      # constant: 0
+                     [0.0, 2.0, 1.0, 3.0, 4.0]])     # one swap of ranks
+    got = metrics.sweep_rank_correlation(rows)
+    from scipy.stats import spearmanr
+    np.testing.assert_allclose(got, [1, -1, 0, spearmanr(np.arange(5), rows[3])[0]], atol=1e-12)
+    assert 0.8 < got[3] < 1
+    with pytest.raises(ValueError, match="steps"):
+        metrics.sweep_rank_correlation(np.ones((2, 2)))
+
+
+def test_sweep_rank_correlation_of_slanting_bars():
+    angles = np.linspace(-30, 30, 7)
+    sweep = np.stack([bar(3, a) for a in angles])
+    assert metrics.sweep_rank_correlation(metrics.slant(sweep)[None])[0] == pytest.approx(1.0)
+    widths = np.stack([bar(w, 0) for w in (2, 2.5, 3, 3.5, 4, 4.5, 5)])
+    assert metrics.sweep_rank_correlation(metrics.stroke_width(widths)[None])[0] == pytest.approx(1.0)
+
+
+# --- periodic artefacts of super-resolution ---------------------------------------------------------
+
+def test_periodic_energy_of_white_noise_is_about_one():
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=(8, 96, 96, 3))
+    got = metrics.periodic_energy(noise, np.zeros_like(noise), period=4)
+    assert got.shape == (8,)
+    assert 0.7 < got.mean() < 1.3
+
+
+def test_periodic_energy_finds_a_grid_that_repeats_every_period_pixels():
+    rng = np.random.default_rng(1)
+    noise = rng.normal(size=(8, 96, 96))
+    tile = rng.normal(size=(8, 4, 4))
+    tile -= tile.mean(axis=(1, 2), keepdims=True)
+    grid = np.tile(tile, (1, 24, 24))
+    grid *= np.sqrt(0.1 / 0.9 * (noise ** 2).sum(axis=(1, 2)) / (grid ** 2).sum(axis=(1, 2)))[:, None, None]
+    got = metrics.periodic_energy(noise + grid, np.zeros_like(noise), period=4)
+    expected = 1 + 0.1 / 0.9 * 96 * 96 / (4 ** 2 - 1)        # the docstring's 69
+    np.testing.assert_allclose(got.mean(), expected, rtol=0.2)
+    # a grid of another period is not counted; the reference is subtracted first
+    grid3 = np.tile(rng.normal(size=(8, 3, 3)), (1, 32, 32))
+    assert metrics.periodic_energy(noise + 3 * grid3, np.zeros_like(noise), period=4).mean() < 1.5
+    assert metrics.periodic_energy(noise + grid, grid, period=4).mean() < 1.3
+
+
+def test_periodic_energy_refuses_mismatched_or_tiny_images():
+    with pytest.raises(ValueError, match="one shape"):
+        metrics.periodic_energy(np.zeros((1, 16, 16, 3)), np.zeros((1, 16, 12, 3)))
+    with pytest.raises(ValueError, match="at least"):
+        metrics.periodic_energy(np.zeros((1, 6, 6)), np.zeros((1, 6, 6)), period=4)

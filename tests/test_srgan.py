@@ -348,3 +348,36 @@ def test_paper_adversarial_weight_and_updates_follow_eq_3():
         want_g = hand_step(G, g_loss)
     assert_step(d0, D, want_d, "SRGAN discriminator")
     assert_step(g0, G, want_g, "SRGAN generator")
+
+
+def test_icnr_makes_conv_plus_pixel_shuffle_start_as_nearest_neighbour_enlargement():
+    x = np.random.default_rng(0).normal(size=(2, 6, 6, 5)).astype("float32")
+    for icnr, flat in ((True, True), (False, False)):
+        init = nets.ICNR(2) if icnr else "glorot_uniform"
+        up = keras.Sequential([keras.Input((6, 6, 5)), keras.layers.Conv2D(3 * 4, 3, padding="same", kernel_initializer=init),
+                               nets.PixelShuffle(2)])
+        y = np.asarray(up(x))
+        assert y.shape == (2, 12, 12, 3)
+        blocks = y.reshape(2, 6, 2, 6, 2, 3)
+        is_flat = np.allclose(blocks, blocks[:, :, :1, :, :1, :], atol=1e-6)
+        assert is_flat == flat, f"icnr={icnr}"
+    with pytest.raises(ValueError, match="multiple of 4"):
+        nets.ICNR(2)((3, 3, 5, 6))
+
+
+def test_srresnet_icnr_is_the_default_and_survives_saving(tmp_path):
+    model = SRResNet(scale=4, blocks=1, filters=8)
+    assert model.icnr and model.get_config()["icnr"] is True
+    shuffle_convs = [layer for layer in model.net.layers if isinstance(layer, keras.layers.Conv2D)
+                     and layer.filters == 32]
+    assert len(shuffle_convs) == 2
+    kernel = np.asarray(shuffle_convs[0].kernel)
+    np.testing.assert_array_equal(kernel[..., :8], kernel[..., 8:16])    # the 4 sub-pixel groups share one kernel
+    plain = SRResNet(scale=4, blocks=1, filters=8, icnr=False)
+    kernel = np.asarray([layer for layer in plain.net.layers if isinstance(layer, keras.layers.Conv2D)
+                         and layer.filters == 32][0].kernel)
+    assert not np.allclose(kernel[..., :8], kernel[..., 8:16])
+    path = tmp_path / "srresnet.keras"
+    plain.save(path)
+    again = keras.saving.load_model(path)
+    assert again.icnr is False

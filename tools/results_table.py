@@ -39,8 +39,12 @@ METRICS = {
     "psnr": ("PSNR", "PSNR", "{:.2f} dB"),
     "ssim": ("SSIM", "SSIM", "{:.3f}"),
     "psnr_held_out": ("held-out photos PSNR", "留出照片 PSNR", "{:.2f} dB"),
+    "grid_energy_held_out": ("x4 grid energy", "×4 格点能量", "{:.2f}"),
     "pixel_accuracy": ("per-pixel accuracy (δ=16)", "逐像素准确率（δ=16）", "{:.1%}"),
     "blank_map": ("(blank map", "(空白地图", "{:.1%})"),
+    "unsupervised_accuracy": ("unsupervised accuracy", "无监督准确率", "{:.1%}"),
+    "slant_rho": ("slant ρ along its code", "倾斜度沿其编码的 ρ", "{:+.2f}"),
+    "width_rho": ("stroke-width ρ along its code", "笔画粗细沿其编码的 ρ", "{:+.2f}"),
 }
 HEADERS = {
     "en": ("lesson", "model", "dataset", "CPU minutes trained", "metrics", "machine"),

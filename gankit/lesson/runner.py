@@ -226,7 +226,8 @@ FILE_GROUPS = (("图像", "pictures", (".png", ".jpg", ".jpeg")), ("动图", "an
 METRIC_NAMES_ZH = {"minutes": "分钟", "precision": "精确率", "recall": "召回率", "classifier_score": "分类器得分",
                    "fid_real": "真实图像 fid", "modes": "覆盖峰数", "hq_share": "高质量比例",
                    "pixel_accuracy": "像素准确率", "sharpness_ratio": "清晰度比", "blank_map": "空白地图",
-                   "psnr_held_out": "留出集 psnr"}
+                   "psnr_held_out": "留出集 psnr", "grid_energy_held_out": "留出集格点能量",
+                   "unsupervised_accuracy": "无监督准确率", "slant_rho": "倾斜度 ρ", "width_rho": "粗细 ρ"}
 
 
 def headline_table(results, lang="en"):

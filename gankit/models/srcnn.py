@@ -103,11 +103,12 @@ class SRCNN(_PixelSR):
 class SRResNet(_PixelSR):
     """Ledig et al. 2017: the SRGAN generator (``nets.srresnet_generator``) trained with pixel
     MSE only (§3.2: Adam, lr 1e-4, β1 = 0.9). Its ``generator`` starts the SRGAN stage.
-    ``residual=True``: learn only the detail on top of bicubic (see ``nets.srresnet_generator``)."""
+    ``residual=True``: learn only the detail on top of bicubic; ``icnr``: ICNR initialisation of the
+    sub-pixel convs (see ``nets.srresnet_generator``)."""
 
-    def __init__(self, net=None, scale=4, channels=3, blocks=16, filters=64, residual=False, **kwargs):
-        self.blocks, self.filters, self.residual = int(blocks), int(filters), bool(residual)
-        net = net or nets.srresnet_generator(scale, channels, blocks, filters, residual=residual)
+    def __init__(self, net=None, scale=4, channels=3, blocks=16, filters=64, residual=False, icnr=True, **kwargs):
+        self.blocks, self.filters, self.residual, self.icnr = int(blocks), int(filters), bool(residual), bool(icnr)
+        net = net or nets.srresnet_generator(scale, channels, blocks, filters, residual=residual, icnr=icnr)
         super().__init__(net, scale=scale, **kwargs)
 
     @property
@@ -118,4 +119,5 @@ class SRResNet(_PixelSR):
         return keras.optimizers.Adam(1e-4, beta_1=0.9)
 
     def get_config(self):
-        return {**super().get_config(), "blocks": self.blocks, "filters": self.filters, "residual": self.residual}
+        return {**super().get_config(), "blocks": self.blocks, "filters": self.filters, "residual": self.residual,
+                "icnr": self.icnr}
