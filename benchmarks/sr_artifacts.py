@@ -1,6 +1,7 @@
 """Does ICNR initialisation keep SRResNet / SRGAN free of the x4 grid? Lesson 9's pipeline at a
 smaller size, run twice: the sub-pixel convs initialised with ICNR (Aitken et al. 2017) and with
-Glorot uniform (Keras' default, what lesson 9 used before), everything else and the seed equal.
+Glorot uniform (Keras' default, what lesson 9 used before), everything else and the seed equal;
+``--inits resize`` swaps the sub-pixel stages for resize-convolution (nearest x2 + conv).
 
     flock /tmp/gankit-long.lock nice -n 5 python benchmarks/sr_artifacts.py   # ~40 min on a 2-core AVX2 CPU
     python benchmarks/sr_artifacts.py --inits glorot                          # one init: ~20 min
@@ -69,7 +70,8 @@ def score(upscale, pictures):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--inits", default="icnr,glorot")
+    parser.add_argument("--inits", default="icnr,glorot",
+                        help="sub-pixel conv initialisations to compare; 'resize' = resize-convolution instead")
     parser.add_argument("--blocks", type=int, default=8)
     parser.add_argument("--filters", type=int, default=32)
     parser.add_argument("--pretrain-steps", type=int, default=600)
@@ -106,7 +108,7 @@ def main(argv=None):
         keras.utils.set_random_seed(args.seed)
         start = time.perf_counter()
         srresnet = SRResNet(scale=SCALE, blocks=args.blocks, filters=args.filters, residual=True,
-                            icnr=(init == "icnr"))
+                            icnr=(init == "icnr"), upsample="resize" if init == "resize" else "subpixel")
         srresnet.compile(optimizer=cosine_adam(args.pretrain_steps, 3e-4))
         srresnet.fit(patches(96, args.pretrain_steps, args.batch, seed=1), verbose=0)
         minutes = (time.perf_counter() - start) / 60

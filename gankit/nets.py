@@ -591,7 +591,7 @@ def srcnn(scale=4, channels=3, filters=(64, 32), kernels=(9, 1, 5), name="srcnn"
 
 
 def srresnet_generator(scale=4, channels=3, blocks=16, filters=64, bn_momentum=0.9, residual=False,
-                       icnr=True, name="generator"):
+                       icnr=True, upsample="subpixel", name="generator"):
     """SRGAN's generator (Ledig et al. 2017, fig. 4): conv 9x9 + PReLU; ``blocks`` residual
     blocks (conv 3x3 - BN - PReLU - conv 3x3 - BN, plus the identity); conv 3x3 - BN plus a skip
     from before the blocks; log2(scale) sub-pixel stages (conv 3x3 to 4x filters, PixelShuffle(2),
@@ -604,9 +604,16 @@ def srresnet_generator(scale=4, channels=3, blocks=16, filters=64, bn_momentum=0
 
     ``icnr=True`` initialises each sub-pixel stage's conv with :class:`ICNR` (Aitken et al. 2017),
     so that the stages start as nearest-neighbour enlargement, free of the scale-periodic grid;
-    ``icnr=False`` draws its kernels like every other conv (Glorot uniform)."""
+    ``icnr=False`` draws its kernels like every other conv (Glorot uniform).
+
+    ``upsample="resize"`` (not in the paper) replaces each sub-pixel stage by resize-convolution
+    (Odena et al. 2016): nearest-neighbour enlargement x2, then a 3x3 conv with ``filters`` outputs,
+    then PReLU. One kernel serves all four sub-pixel positions, so the stage cannot paint a
+    different pattern on each; same weights per stage / 4, about the same multiply-adds."""
     if scale < 2 or scale & (scale - 1):
         raise ValueError(f"scale must be a power of two (2, 4, 8); got {scale}.")
+    if upsample not in ("subpixel", "resize"):
+        raise ValueError(f"upsample must be 'subpixel' or 'resize'; got {upsample!r}.")
     prelu = lambda: layers.PReLU(shared_axes=[1, 2])  # noqa: E731  one slope per channel
     lr = keras.Input((None, None, channels), name="lr")
     h = prelu()(layers.Conv2D(filters, 9, padding="same")(lr))
@@ -619,6 +626,10 @@ def srresnet_generator(scale=4, channels=3, blocks=16, filters=64, bn_momentum=0
     h = layers.BatchNormalization(momentum=bn_momentum)(layers.Conv2D(filters, 3, padding="same")(h))
     h = layers.Add()([skip, h])
     for _ in range(int(math.log2(scale))):
+        if upsample == "resize":
+            h = layers.Conv2D(filters, 3, padding="same")(layers.UpSampling2D(2, interpolation="nearest")(h))
+            h = prelu()(h)
+            continue
         init = ICNR(2) if icnr else "glorot_uniform"
         h = layers.Conv2D(filters * 4, 3, padding="same", kernel_initializer=init)(h)
         h = prelu()(PixelShuffle(2)(h))

@@ -381,3 +381,20 @@ def test_srresnet_icnr_is_the_default_and_survives_saving(tmp_path):
     plain.save(path)
     again = keras.saving.load_model(path)
     assert again.icnr is False
+
+
+def test_resize_convolution_upsampling_has_one_kernel_for_all_sub_pixel_positions(tmp_path):
+    model = SRResNet(scale=4, blocks=1, filters=8, upsample="resize")
+    assert not any(isinstance(layer, nets.PixelShuffle) for layer in model.net.layers)
+    assert sum(isinstance(layer, keras.layers.UpSampling2D) for layer in model.net.layers) == 2
+    x = np.random.default_rng(0).uniform(-1, 1, (1, 6, 5, 3)).astype("float32")
+    assert model.net(x).shape == (1, 24, 20, 3)
+    path = tmp_path / "resize.keras"
+    model.save(path)
+    again = keras.saving.load_model(path)
+    assert again.upsample == "resize"
+    np.testing.assert_allclose(np.asarray(again.net(x)), np.asarray(model.net(x)), atol=1e-6)
+    gan = SRGAN(scale=4, blocks=1, filters=8, hr_size=24, d_filters=8, content="pixel", upsample="resize")
+    assert gan.get_config()["upsample"] == "resize"
+    with pytest.raises(ValueError, match="upsample"):
+        nets.srresnet_generator(4, blocks=1, filters=8, upsample="deconv")

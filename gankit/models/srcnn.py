@@ -104,11 +104,14 @@ class SRResNet(_PixelSR):
     """Ledig et al. 2017: the SRGAN generator (``nets.srresnet_generator``) trained with pixel
     MSE only (§3.2: Adam, lr 1e-4, β1 = 0.9). Its ``generator`` starts the SRGAN stage.
     ``residual=True``: learn only the detail on top of bicubic; ``icnr``: ICNR initialisation of the
-    sub-pixel convs (see ``nets.srresnet_generator``)."""
+    sub-pixel convs; ``upsample="resize"``: resize-convolution instead (see ``nets.srresnet_generator``)."""
 
-    def __init__(self, net=None, scale=4, channels=3, blocks=16, filters=64, residual=False, icnr=True, **kwargs):
+    def __init__(self, net=None, scale=4, channels=3, blocks=16, filters=64, residual=False, icnr=True,
+                 upsample="subpixel", **kwargs):
         self.blocks, self.filters, self.residual, self.icnr = int(blocks), int(filters), bool(residual), bool(icnr)
-        net = net or nets.srresnet_generator(scale, channels, blocks, filters, residual=residual, icnr=icnr)
+        self.upsample = upsample
+        net = net or nets.srresnet_generator(scale, channels, blocks, filters, residual=residual, icnr=icnr,
+                                             upsample=upsample)
         super().__init__(net, scale=scale, **kwargs)
 
     @property
@@ -120,4 +123,4 @@ class SRResNet(_PixelSR):
 
     def get_config(self):
         return {**super().get_config(), "blocks": self.blocks, "filters": self.filters, "residual": self.residual,
-                "icnr": self.icnr}
+                "icnr": self.icnr, "upsample": self.upsample}
