@@ -695,19 +695,22 @@ for set_name, pictures in eval_sets.items():
 #
 # **把格点量出来。** 9.7 节打印的表里有一列“格点能量”（`metrics.periodic_energy`）：误差图（输出减 HR）的傅里叶功率，在 ×4 格点的频率上
 # （也就是每隔 4 个像素重复一次的图案所占的那些频率）取平均，再除以其余频率上的平均。没有格点时约为 1；双三次插值本身约 1.5。
-# ICNR 初始化能不能挡住格点？`benchmarks/sr_artifacts.py` 用小一号的网络（8 块 × 32 通道，SRResNet 600 步、SRGAN 245 步，
-# 随机种子 0，2 核 AVX2 CPU）量了一次，留出照片上的结果：
+# ICNR 初始化或者换掉亚像素卷积，能不能挡住格点？`benchmarks/sr_artifacts.py` 用小一号的网络（8 块 × 32 通道，SRResNet 600 步、
+# SRGAN 245 步，随机种子 0，2 核 AVX2 CPU）各量了一次，留出照片上的结果：
 #
 # | 阶段 | 比双三次高 | 格点能量 | 锐度比 |
 # |---|---|---|---|
 # | 双三次 | — | 1.52 | 0.33 |
 # | SRResNet（ICNR 初始化） | +0.68 dB | 2.03 | 0.43 |
 # | 从它出发的 SRGAN | −0.14 dB | **150** | 0.88 |
+# | SRResNet（最近邻放大 + 卷积，`upsample="resize"`） | +0.69 dB | 2.03 | 0.43 |
+# | 从它出发的 SRGAN | −0.37 dB | **62** | 0.72 |
 #
 # 用像素 MSE 预训练时，ICNR 起步的 SRResNet 几乎没有格点（2.0，接近双三次的 1.5）；可是 245 步对抗训练就把格点能量推到 150：
 # 格点是**对抗阶段**造出来的，子卷积核一开始相同也拦不住它们在对抗梯度下分开。锐度比从 0.43 升到 0.88，说明 SRGAN 确实加了高频，
-# 可这些高频大多是规则的格点，而不是照片里真实的纹理。所以本课的 SRResNet 默认用 ICNR（它让预训练干净，没有坏处），
-# 但要去掉 SRGAN 的格点还得另想办法，这正是练习 4。注意：本节上面那张 PSNR / SSIM 表来自 ICNR 成为默认值之前的一次完整运行（AVX-512 机器），还没有格点能量这一列。
+# 可这些高频大多是规则的格点，而不是照片里真实的纹理。把亚像素卷积换成“最近邻放大 + 卷积”（一个卷积核管所有子像素位置）能把格点能量降到 62，
+# 却仍然去不掉——可见格点不全是上采样层的错。一个可疑的来源是判别器：它的步长为 2 的卷积回传给生成器的梯度本身就是周期性的
+# （Odena 等 2016 也指出过这一点）。所以本课的 SRResNet 默认用 ICNR（它让预训练干净，没有坏处），但要去掉 SRGAN 的格点还得另想办法，这正是练习 4。注意：本节上面那张 PSNR / SSIM 表来自 ICNR 成为默认值之前的一次完整运行（AVX-512 机器），还没有格点能量这一列。
 
 # %% [markdown] lang="en"
 # ## 9.8 Timings and the full-mode results
@@ -749,21 +752,26 @@ for set_name, pictures in eval_sets.items():
 # **Measuring the grid.** The table printed in 9.7 has a "grid" column (`metrics.periodic_energy`): the Fourier power of the
 # error (output minus HR) at the frequencies of the ×4 grid (those a pattern repeating every 4 pixels occupies),
 # averaged and divided by the average power at all other frequencies. About 1 without a grid; bicubic itself gives
-# about 1.5. Does ICNR initialisation keep the grid away? `benchmarks/sr_artifacts.py` measured it once with a smaller
-# network (8 blocks × 32 channels, SRResNet 600 steps, SRGAN 245 steps, seed 0, on a 2-core AVX2 CPU), on the held-out
-# photos:
+# about 1.5. Does ICNR initialisation, or replacing sub-pixel convolution, keep the grid away? `benchmarks/sr_artifacts.py`
+# measured each once with a smaller network (8 blocks × 32 channels, SRResNet 600 steps, SRGAN 245 steps, seed 0, on a
+# 2-core AVX2 CPU), on the held-out photos:
 #
 # | stage | over bicubic | grid energy | sharpness ratio |
 # |---|---|---|---|
 # | bicubic | — | 1.52 | 0.33 |
 # | SRResNet (ICNR init) | +0.68 dB | 2.03 | 0.43 |
 # | SRGAN from it | −0.14 dB | **150** | 0.88 |
+# | SRResNet (nearest ×2 + conv, `upsample="resize"`) | +0.69 dB | 2.03 | 0.43 |
+# | SRGAN from it | −0.37 dB | **62** | 0.72 |
 #
 # Pre-trained with pixel MSE, the ICNR-initialised SRResNet has almost no grid (2.0, close to bicubic's 1.5); 245
 # adversarial steps push the grid energy to 150. The grid is made by the **adversarial stage**: kernels that start out
 # equal still drift apart under the adversarial gradient. The sharpness ratio rises from 0.43 to 0.88, so SRGAN does add
-# high frequencies, but most of them are a regular grid, not the texture of the photo. This lesson's SRResNet therefore
-# uses ICNR by default (it keeps pre-training clean and costs nothing), while removing SRGAN's grid takes something
+# high frequencies, but most of them are a regular grid, not the texture of the photo. Resize-convolution ("nearest ×2 +
+# conv", one kernel for every sub-pixel position) brings the grid energy down to 62 but does not remove it either, so
+# the up-sampling layer is not the whole story. One suspect is the discriminator: the gradient its stride-2
+# convolutions send back to the generator is itself periodic (Odena et al. 2016 point this out). This lesson's SRResNet
+# therefore uses ICNR by default (it keeps pre-training clean and costs nothing), while removing SRGAN's grid takes something
 # else: that is exercise 4. Note: the PSNR / SSIM table above in this section comes from a full run made before ICNR became
 # the default (on an AVX-512 machine), without the grid column.
 
@@ -799,7 +807,7 @@ L.record(train_minutes=total)
 #
 #    <details><summary>提示</summary>像素重排按 $C r\,(y \bmod r)+C\,(x \bmod r)+c$ 读通道，所以第 $k$ 个输出通道应当用第 $k \bmod C$ 组核：`np.tile(base, (1, 1, 1, r * r))`。纯色输入上，把输出按 $(y \bmod r, x \bmod r)$ 分成 $r^2$ 组求平均，各组差别越大，格点越明显（离边框远一点，避开零填充）。</details>
 #
-# 4. **（开放）** 格点纹理从哪里来、怎样去掉？可以试：把 SRGAN 的 `adv_weight` 调到 $10^{-2}$ 和 $10^{-4}$；用不校准的 `srcnn.features()` 做内容特征；联网时用 `content="vgg19"`（VGG54）或 `block2_conv2`（“VGG22”）；把 SRResNet 的亚像素卷积换成“最近邻放大 + 卷积”（resize-convolution）；或者实现 ESRGAN 的 RRDB（每个密集块 5 层卷积、残差缩放 0.2、不用 BN）。
+# 4. **（开放）** 格点纹理从哪里来、怎样去掉？可以试：把 SRGAN 的 `adv_weight` 调到 $10^{-2}$ 和 $10^{-4}$；用不校准的 `srcnn.features()` 做内容特征；联网时用 `content="vgg19"`（VGG54）或 `block2_conv2`（“VGG22”）；在判别器每个步长为 2 的卷积之前加一层模糊（例如步长 1 的 3×3 平均池化），让它回传的梯度不再带周期；或者实现 ESRGAN 的 RRDB（每个密集块 5 层卷积、残差缩放 0.2、不用 BN）。
 #
 #    <details><summary>提示</summary>每次只改一处，用同样的步数比较 PSNR 和放大的局部；用 `metrics.periodic_energy(输出, HR, 4)` 量格点（`benchmarks/sr_artifacts.py` 是现成的比较脚本）；把输出减去双三次放大，再看它的傅里叶频谱，周期为 $r$ 的格点会在频谱上留下亮点。这一题没有唯一答案。</details>
 
@@ -828,7 +836,7 @@ L.record(train_minutes=total)
 #
 #    <details><summary>Hint</summary>Pixel shuffle reads channel $C r\,(y \bmod r)+C\,(x \bmod r)+c$, so output channel $k$ must use base kernel $k \bmod C$: `np.tile(base, (1, 1, 1, r * r))`. On a flat input, split the output into the $r^2$ groups of $(y \bmod r, x \bmod r)$ and average each; the more the groups differ, the stronger the grid (stay away from the zero-padded border).</details>
 #
-# 4. **(Open)** Where does the grid texture come from, and how do you get rid of it? Try: SRGAN's `adv_weight` at $10^{-2}$ and $10^{-4}$; uncalibrated `srcnn.features()` as the content features; online, `content="vgg19"` (VGG54) or `block2_conv2` ("VGG22"); nearest-neighbour enlargement + convolution (resize-convolution) in place of SRResNet's sub-pixel convolutions; or ESRGAN's RRDB (dense blocks of 5 convs, residual scaling 0.2, no BN).
+# 4. **(Open)** Where does the grid texture come from, and how do you get rid of it? Try: SRGAN's `adv_weight` at $10^{-2}$ and $10^{-4}$; uncalibrated `srcnn.features()` as the content features; online, `content="vgg19"` (VGG54) or `block2_conv2` ("VGG22"); a blur before each stride-2 conv of the discriminator (say a 3×3 average pool with stride 1), so that the gradient it sends back is no longer periodic; or ESRGAN's RRDB (dense blocks of 5 convs, residual scaling 0.2, no BN).
 #
 #    <details><summary>Hint</summary>Change one thing at a time and compare PSNR and zoomed crops after the same number of steps; measure the grid with `metrics.periodic_energy(output, hr, 4)` (`benchmarks/sr_artifacts.py` is a ready comparison script); subtract the bicubic enlargement from the output and look at its Fourier spectrum — a grid of period $r$ leaves bright peaks there. There is no single answer.</details>
 
