@@ -72,6 +72,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--inits", default="icnr,glorot",
                         help="sub-pixel conv initialisations to compare; 'resize' = resize-convolution instead")
+    parser.add_argument("--d-blur", action="store_true", help="SRGAN's discriminator with a blur before each "
+                        "stride-2 conv (nets.Blur2D)")
     parser.add_argument("--blocks", type=int, default=8)
     parser.add_argument("--filters", type=int, default=32)
     parser.add_argument("--pretrain-steps", type=int, default=600)
@@ -119,11 +121,11 @@ def main(argv=None):
         generator = keras.models.clone_model(srresnet.generator)
         generator.set_weights(srresnet.generator.get_weights())
         srgan = SRGAN(generator=generator, scale=SCALE, hr_size=48, d_filters=32, feature_extractor=features,
-                      residual=True, seed=args.seed)
+                      residual=True, d_blur=args.d_blur, seed=args.seed)
         srgan.compile()
         srgan.fit(patches(48, args.gan_steps, args.batch, seed=2), verbose=0)
         minutes = (time.perf_counter() - start) / 60
-        report({"method": "SRGAN", "init": init, "steps": args.gan_steps, "minutes": round(minutes, 2),
+        report({"method": "SRGAN", "init": init, "d_blur": args.d_blur, "steps": args.gan_steps, "minutes": round(minutes, 2),
                 **score(srgan.upscale, held_out)})
 
     print(f"{'method':10s}{'init':>8s}{'dB over bicubic':>17s}{'grid energy':>13s}{'sharpness':>11s}")

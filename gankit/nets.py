@@ -641,15 +641,33 @@ def srresnet_generator(scale=4, channels=3, blocks=16, filters=64, bn_momentum=0
     return keras.Model(lr, sr, name=name)
 
 
+@keras.saving.register_keras_serializable(package="gankit")
+class Blur2D(layers.Layer):
+    """A fixed binomial blur [1, 2, 1] ⊗ [1, 2, 1] / 16 per channel, stride 1, reflected borders
+    (the low-pass filter of Zhang 2019, "Making convolutional networks shift-invariant again").
+    Its response is 0 at the period-2 frequency: put before a stride-2 conv, it stops that conv's
+    period-2 aliasing, and with it the period-2 pattern of the gradient the conv sends back."""
+
+    def call(self, x):
+        k = np.outer([1.0, 2.0, 1.0], [1.0, 2.0, 1.0]) / 16.0
+        kernel = keras.ops.cast(np.tile(k[:, :, None, None], (1, 1, x.shape[-1], 1)), x.dtype)
+        x = keras.ops.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="reflect")
+        return keras.ops.depthwise_conv(x, kernel, strides=1, padding="valid")
+
+
 def srgan_discriminator(image_shape=(96, 96, 3), filters=64, dense=1024, slope=0.2, bn_momentum=0.9,
-                        name="discriminator"):
+                        blur=False, name="discriminator"):
     """SRGAN's discriminator (Ledig et al. 2017, fig. 4): eight 3x3 convs, ``filters`` doubling
     every two (64 -> 512), stride 2 in every second, BN after all but the first, LeakyReLU(0.2);
-    then Dense(1024) - LeakyReLU - Dense(1), a logit for "this HR patch is real"."""
+    then Dense(1024) - LeakyReLU - Dense(1), a logit for "this HR patch is real".
+
+    ``blur=True`` (not in the paper) puts a :class:`Blur2D` before each stride-2 conv."""
     x = keras.Input(image_shape, name="hr")
     h = layers.LeakyReLU(slope)(layers.Conv2D(filters, 3, padding="same")(x))
     for i in range(1, 8):
         f = filters * 2 ** (i // 2)
+        if blur and i % 2:
+            h = Blur2D()(h)
         h = layers.Conv2D(f, 3, strides=2 if i % 2 else 1, padding="same")(h)
         h = layers.LeakyReLU(slope)(layers.BatchNormalization(momentum=bn_momentum)(h))
     h = layers.LeakyReLU(slope)(layers.Dense(dense)(layers.Flatten()(h)))

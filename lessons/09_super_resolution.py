@@ -492,8 +492,10 @@ def gan_from_srresnet(adversarial):
     """An SRGAN whose generator starts as a copy of the trained SRResNet (the paper's initialisation)."""
     generator = keras.models.clone_model(srresnet.generator)
     generator.set_weights(srresnet.generator.get_weights())
+    # d_blur: a binomial blur before each stride-2 conv of the discriminator (not in the paper): without it
+    # the discriminator's aliasing paints a x4 grid into SRGAN's output (measured in 9.8)
     return SRGAN(generator=generator, scale=SCALE, hr_size=HR_PATCH, d_filters=L.pick(32, 8),
-                 adversarial=adversarial, feature_extractor=features, residual=True, seed=0)
+                 adversarial=adversarial, feature_extractor=features, residual=True, d_blur=True, seed=0)
 
 
 srgan = gan_from_srresnet("standard")
@@ -705,12 +707,17 @@ for set_name, pictures in eval_sets.items():
 # | 从它出发的 SRGAN | −0.14 dB | **150** | 0.88 |
 # | SRResNet（最近邻放大 + 卷积，`upsample="resize"`） | +0.69 dB | 2.03 | 0.43 |
 # | 从它出发的 SRGAN | −0.37 dB | **62** | 0.72 |
+# | SRGAN（ICNR 的 SRResNet 出发，判别器加模糊 `d_blur=True`） | **+0.47 dB** | **4.3** | 0.49 |
 #
 # 用像素 MSE 预训练时，ICNR 起步的 SRResNet 几乎没有格点（2.0，接近双三次的 1.5）；可是 245 步对抗训练就把格点能量推到 150：
 # 格点是**对抗阶段**造出来的，子卷积核一开始相同也拦不住它们在对抗梯度下分开。清晰度比从 0.43 升到 0.88，说明 SRGAN 确实加了高频，
 # 可这些高频大多是规则的格点，而不是照片里真实的纹理。把亚像素卷积换成“最近邻放大 + 卷积”（一个卷积核管所有子像素位置）能把格点能量降到 62，
-# 却仍然去不掉——可见格点不全是上采样层的错。一个可疑的来源是判别器：它的步长为 2 的卷积回传给生成器的梯度本身就是周期性的
-# （Odena 等 2016 也指出过这一点）。所以本课的 SRResNet 默认用 ICNR（它让预训练干净，没有坏处），但要去掉 SRGAN 的格点还得另想办法，这正是练习 4。注意：本节上面那张 PSNR / SSIM 表来自 ICNR 成为默认值之前的一次完整运行（AVX-512 机器），还没有格点能量这一列。
+# 却仍然去不掉——可见格点不全是上采样层的错。真正的来源在判别器：它的步长为 2 的卷积只在偶数位置取样，看不见也分不清某些每隔 2、4、8 个像素
+# 重复的图案（混叠），回传给生成器的梯度本身就是周期性的（Odena 等 2016 也指出过这一点）。在判别器每个步长 2 的卷积前加一层二项式模糊
+# $[1,2,1]\otimes[1,2,1]/16$（`nets.Blur2D`，它对周期为 2 的图案响应为 0；Zhang 2019 的抗混叠下采样），其余一概不变：
+# 格点能量从 150 降到 **4.3**，PSNR 反而比双三次高 0.47 dB（只比 SRResNet 低 0.21 dB；论文里 SRGAN 比 SRResNet 低 2.65 dB），
+# 清晰度比从 SRResNet 的 0.43 升到 0.49——这回加上的是细节，而不是格点。所以本课的 SRGAN 用 `d_blur=True`（论文的判别器没有这一层），
+# SRResNet 默认用 ICNR。还能怎样让细节更多、又不出格点，是练习 4。注意：本节上面那张 PSNR / SSIM 表来自 ICNR 和判别器模糊加入之前的一次完整运行（AVX-512 机器），还没有格点能量这一列。
 
 # %% [markdown] lang="en"
 # ## 9.8 Timings and the full-mode results
@@ -763,17 +770,23 @@ for set_name, pictures in eval_sets.items():
 # | SRGAN from it | −0.14 dB | **150** | 0.88 |
 # | SRResNet (nearest ×2 + conv, `upsample="resize"`) | +0.69 dB | 2.03 | 0.43 |
 # | SRGAN from it | −0.37 dB | **62** | 0.72 |
+# | SRGAN from the ICNR SRResNet, blurred discriminator (`d_blur=True`) | **+0.47 dB** | **4.3** | 0.49 |
 #
 # Pre-trained with pixel MSE, the ICNR-initialised SRResNet has almost no grid (2.0, close to bicubic's 1.5); 245
 # adversarial steps push the grid energy to 150. The grid is made by the **adversarial stage**: kernels that start out
 # equal still drift apart under the adversarial gradient. The sharpness ratio rises from 0.43 to 0.88, so SRGAN does add
 # high frequencies, but most of them are a regular grid, not the texture of the photo. Resize-convolution ("nearest ×2 +
 # conv", one kernel for every sub-pixel position) brings the grid energy down to 62 but does not remove it either, so
-# the up-sampling layer is not the whole story. One suspect is the discriminator: the gradient its stride-2
-# convolutions send back to the generator is itself periodic (Odena et al. 2016 point this out). This lesson's SRResNet
-# therefore uses ICNR by default (it keeps pre-training clean and costs nothing), while removing SRGAN's grid takes something
-# else: that is exercise 4. Note: the PSNR / SSIM table above in this section comes from a full run made before ICNR became
-# the default (on an AVX-512 machine), without the grid column.
+# the up-sampling layer is not the whole story. The real source is the discriminator: its stride-2 convolutions sample
+# only every other position, so they cannot see, or tell apart, some patterns that repeat every 2, 4 or 8 pixels
+# (aliasing), and the gradient they send back to the generator is itself periodic (Odena et al. 2016 point this out).
+# A binomial blur $[1,2,1]\otimes[1,2,1]/16$ before each stride-2 conv of the discriminator (`nets.Blur2D`, whose
+# response to a period-2 pattern is 0; the anti-aliased down-sampling of Zhang 2019), nothing else changed: the grid
+# energy falls from 150 to **4.3**, and PSNR is 0.47 dB above bicubic (only 0.21 dB below SRResNet; in the paper SRGAN
+# is 2.65 dB below SRResNet), while the sharpness ratio rises from SRResNet's 0.43 to 0.49: this time the added high
+# frequencies are detail, not a grid. So this lesson's SRGAN uses `d_blur=True` (the paper's discriminator has no such
+# layer), and SRResNet uses ICNR by default. How to get more detail without the grid is exercise 4. Note: the PSNR / SSIM table above in this section comes from a full run made before ICNR and the
+# discriminator's blur came in (on an AVX-512 machine), without the grid column.
 
 # %%
 for stage, seconds in timings.items():
@@ -807,7 +820,7 @@ L.record(train_minutes=total)
 #
 #    <details><summary>提示</summary>像素重排按 $C r\,(y \bmod r)+C\,(x \bmod r)+c$ 读通道，所以第 $k$ 个输出通道应当用第 $k \bmod C$ 组核：`np.tile(base, (1, 1, 1, r * r))`。纯色输入上，把输出按 $(y \bmod r, x \bmod r)$ 分成 $r^2$ 组求平均，各组差别越大，格点越明显（离边框远一点，避开零填充）。</details>
 #
-# 4. **（开放）** 格点纹理从哪里来、怎样去掉？可以试：把 SRGAN 的 `adv_weight` 调到 $10^{-2}$ 和 $10^{-4}$；用不校准的 `srcnn.features()` 做内容特征；联网时用 `content="vgg19"`（VGG54）或 `block2_conv2`（“VGG22”）；在判别器每个步长为 2 的卷积之前加一层模糊（例如步长 1 的 3×3 平均池化），让它回传的梯度不再带周期；或者实现 ESRGAN 的 RRDB（每个密集块 5 层卷积、残差缩放 0.2、不用 BN）。
+# 4. **（开放）** 格点纹理从哪里来、怎样去掉？可以试：把 SRGAN 的 `adv_weight` 调到 $10^{-2}$ 和 $10^{-4}$；用不校准的 `srcnn.features()` 做内容特征；联网时用 `content="vgg19"`（VGG54）或 `block2_conv2`（“VGG22”）；去掉判别器的模糊（`d_blur=False`）看格点回来；或者实现 ESRGAN 的 RRDB（每个密集块 5 层卷积、残差缩放 0.2、不用 BN）。
 #
 #    <details><summary>提示</summary>每次只改一处，用同样的步数比较 PSNR 和放大的局部；用 `metrics.periodic_energy(输出, HR, 4)` 量格点（`benchmarks/sr_artifacts.py` 是现成的比较脚本）；把输出减去双三次放大，再看它的傅里叶频谱，周期为 $r$ 的格点会在频谱上留下亮点。这一题没有唯一答案。</details>
 
@@ -836,7 +849,7 @@ L.record(train_minutes=total)
 #
 #    <details><summary>Hint</summary>Pixel shuffle reads channel $C r\,(y \bmod r)+C\,(x \bmod r)+c$, so output channel $k$ must use base kernel $k \bmod C$: `np.tile(base, (1, 1, 1, r * r))`. On a flat input, split the output into the $r^2$ groups of $(y \bmod r, x \bmod r)$ and average each; the more the groups differ, the stronger the grid (stay away from the zero-padded border).</details>
 #
-# 4. **(Open)** Where does the grid texture come from, and how do you get rid of it? Try: SRGAN's `adv_weight` at $10^{-2}$ and $10^{-4}$; uncalibrated `srcnn.features()` as the content features; online, `content="vgg19"` (VGG54) or `block2_conv2` ("VGG22"); a blur before each stride-2 conv of the discriminator (say a 3×3 average pool with stride 1), so that the gradient it sends back is no longer periodic; or ESRGAN's RRDB (dense blocks of 5 convs, residual scaling 0.2, no BN).
+# 4. **(Open)** Where does the grid texture come from, and how do you get rid of it? Try: SRGAN's `adv_weight` at $10^{-2}$ and $10^{-4}$; uncalibrated `srcnn.features()` as the content features; online, `content="vgg19"` (VGG54) or `block2_conv2` ("VGG22"); the discriminator without its blur (`d_blur=False`), to watch the grid come back; or ESRGAN's RRDB (dense blocks of 5 convs, residual scaling 0.2, no BN).
 #
 #    <details><summary>Hint</summary>Change one thing at a time and compare PSNR and zoomed crops after the same number of steps; measure the grid with `metrics.periodic_energy(output, hr, 4)` (`benchmarks/sr_artifacts.py` is a ready comparison script); subtract the bicubic enlargement from the output and look at its Fourier spectrum — a grid of period $r$ leaves bright peaks there. There is no single answer.</details>
 

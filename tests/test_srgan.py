@@ -398,3 +398,24 @@ def test_resize_convolution_upsampling_has_one_kernel_for_all_sub_pixel_position
     assert gan.get_config()["upsample"] == "resize"
     with pytest.raises(ValueError, match="upsample"):
         nets.srresnet_generator(4, blocks=1, filters=8, upsample="deconv")
+
+
+def test_blur2d_removes_period_two_patterns_and_keeps_flat_images(tmp_path):
+    x = np.zeros((1, 8, 8, 3), "float32")
+    x[0, ::2, :, 0] = 1.0                      # horizontal stripes, period 2
+    x[0, :, ::2, 1] = 1.0                      # vertical stripes, period 2
+    x[0, :, :, 2] = 0.7                        # flat
+    y = np.asarray(nets.Blur2D()(x))
+    np.testing.assert_allclose(y[0, 1:-1, 1:-1, 0], 0.5, atol=1e-6)
+    np.testing.assert_allclose(y[0, 1:-1, 1:-1, 1], 0.5, atol=1e-6)
+    np.testing.assert_allclose(y[..., 2], 0.7, atol=1e-6)       # reflected borders: flat stays flat everywhere
+    d = nets.srgan_discriminator((24, 24, 3), 8, dense=16, blur=True)
+    assert sum(isinstance(layer, nets.Blur2D) for layer in d.layers) == 4   # one before each stride-2 conv
+    gan = SRGAN(scale=4, blocks=1, filters=8, hr_size=24, d_filters=8, content="pixel", d_blur=True)
+    assert gan.get_config()["d_blur"] is True
+    assert any(isinstance(layer, nets.Blur2D) for layer in gan.discriminator.layers)
+    path = tmp_path / "srgan.keras"
+    gan.save(path)
+    again = keras.saving.load_model(path)
+    patch = np.random.default_rng(0).uniform(-1, 1, (2, 24, 24, 3)).astype("float32")
+    np.testing.assert_allclose(np.asarray(again.discriminator(patch)), np.asarray(gan.discriminator(patch)), atol=1e-5)

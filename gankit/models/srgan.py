@@ -38,7 +38,8 @@ class SRGAN(ImageToImage):
     pass of G instead of two; the paper alternates the two updates. Adam(1e-4, β1 = 0.9) for
     both (§3.2). Data: ``(lr, hr)`` batches (``gankit.data.load("sr_patches", ...)``).
     Start from a pre-trained SRResNet: ``SRGAN(generator=srresnet.generator, ...)``. ``residual``,
-    ``icnr`` and ``upsample`` shape a generator built here (see ``nets.srresnet_generator``).
+    ``icnr`` and ``upsample`` shape a generator built here (see ``nets.srresnet_generator``); ``d_blur`` a
+    binomial blur before each strided conv of the discriminator (``nets.srgan_discriminator``).
     """
 
     loss_names = ("d_loss", "g_loss", "content_loss", "adv_loss")
@@ -46,14 +47,14 @@ class SRGAN(ImageToImage):
 
     def __init__(self, generator=None, discriminator=None, scale=4, channels=3, hr_size=96, blocks=16,
                  filters=64, d_filters=64, adversarial="standard", content="auto", adv_weight=1e-3,
-                 pixel_weight=0.0, feature_extractor=None, residual=False, icnr=True, upsample="subpixel", seed=None,
-                 content_weights=True,
+                 pixel_weight=0.0, feature_extractor=None, residual=False, icnr=True, upsample="subpixel",
+                 d_blur=False, seed=None, content_weights=True,
                  **kwargs):
         if adversarial not in ("standard", "relativistic"):
             raise ValueError(f"adversarial must be 'standard' or 'relativistic'; got {adversarial!r}.")
         self.scale, self.channels, self.hr_size = int(scale), int(channels), int(hr_size)
         self.blocks, self.filters, self.d_filters = int(blocks), int(filters), int(d_filters)
-        self.residual, self.icnr, self.upsample = bool(residual), bool(icnr), upsample
+        self.residual, self.icnr, self.upsample, self.d_blur = bool(residual), bool(icnr), upsample, bool(d_blur)
         super().__init__(generator, discriminator, seed=seed, **kwargs)
         self.adversarial = adversarial
         self.adv_weight, self.pixel_weight = float(adv_weight), float(pixel_weight)
@@ -112,7 +113,7 @@ class SRGAN(ImageToImage):
         if name == "generator":
             return nets.srresnet_generator(self.scale, self.channels, self.blocks, self.filters,
                                            residual=self.residual, icnr=self.icnr, upsample=self.upsample)
-        return nets.srgan_discriminator((self.hr_size, self.hr_size, self.channels), self.d_filters)
+        return nets.srgan_discriminator((self.hr_size, self.hr_size, self.channels), self.d_filters, blur=self.d_blur)
 
     def upscale(self, image, pad=8, batch_size=8):
         """Super-resolve whole pictures of any size (see :func:`upscale_with`)."""
